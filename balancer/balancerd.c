@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ballast-balancerd: start-up, signals and the event loop.  The work
+ * lives in ingest (reports in), model (the cluster), and web/api.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zmq.h>
+
+#include "api.h"
+#include "conf.h"
+#include "http.h"
+#include "ingest.h"
+#include "log.h"
+#include "model.h"
+#include "util.h"
+
+#define DEFAULT_CONF	"/etc/ballast/ballast-balancerd.conf"
+#define TICK_MS		250
+
+/* The daemon-wide state, passed explicitly. */
+struct balancerd {
+	struct conf	 conf;
+	const char	*conf_path;
+	void		*zctx;
+	struct model	*model;
+	struct ingest	*ingest;
+	struct http	*http;
+	struct api_ctx	 api;
+	int		 lock_fd;
+};
+
+static volatile sig_atomic_t	 got_stop, got_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = 1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: ballast-balancerd [-dnv] [-f file] [--state-dir dir]\n"
+"                         [--reports endpoint] [--api addr:port]\n"
+"  -f, --config file       configuration (default " DEFAULT_CONF "\n"
+"                          when it exists, else built-in defaults)\n"
+"  -n, --check             check the configuration, print \"configuration OK\"\n"
+"                          and exit; with -v print it back\n"
+"  -v, --verbose           more output (with -n: the parsed configuration)\n"
+"  -d, --debug             log debug messages\n"
+"      --state-dir dir     where state is kept (default " CONF_DEFAULT_STATE_DIR ")\n"
+"      --reports endpoint  ZeroMQ endpoint for collectors (default\n"
+"                          " CONF_DEFAULT_REPORTS ")\n"
+"      --api addr:port     JSON API address (default 127.0.0.1:8470)\n"
+"  -h, --help              this text\n"
+"      --version           print the version\n");
+}
+
+/* Splits "addr:port" or "[v6]:port" into the configuration. */
+static int
+parse_api(const char *s, struct conf *c)
+{
+	const char	*colon = strrchr(s, ':');
+	int64_t		 port;
+	size_t		 alen;
+
+	if (colon == NULL || util_parse_i64(colon + 1, 1, 65535, &port) < 0)
+		return -EINVAL;
+	alen = (size_t)(colon - s);
+	if (alen >= 2 && s[0] == '[' && s[alen - 1] == ']') {
+		s++;
+		alen -= 2;
+	}
+	if (alen == 0 || alen >= sizeof(c->api_addr))
+		return -EINVAL;
+	memcpy(c->api_addr, s, alen);
+	c->api_addr[alen] = '\0';
+	c->api_port = (int)port;
+	return 0;
+}
+
+static int
+lock_state_dir(struct balancerd *env)
+{
+	char	 path[1100];
+
+	if (mkdir(env->conf.state_dir, 0750) == -1 && errno != EEXIST) {
+		log_warn("cannot create state directory %s", env->conf.state_dir);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/balancerd.lock", env->conf.state_dir);
+	env->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (env->lock_fd == -1) {
+		log_warn("cannot write in state directory %s",
+		    env->conf.state_dir);
+		return -1;
+	}
+	if (flock(env->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		log_warnx("another ballast-balancerd uses %s; stop it or pick "
+		    "another --state-dir", env->conf.state_dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+start(struct balancerd *env)
+{
+	struct model_limits	 lim;
+	char			 err[512];
+
+	if (lock_state_dir(env) < 0)
+		return -1;
+	memset(&lim, 0, sizeof(lim));
+	lim.stale_intervals = env->conf.stale_intervals;
+	lim.forget_vm_s = env->conf.forget_vm_s;
+	if ((env->zctx = zmq_ctx_new()) == NULL ||
+	    (env->model = model_new(&lim)) == NULL)
+		fatalx("out of memory");
+	env->ingest = ingest_new(env->zctx, env->conf.reports, env->model,
+	    env->conf.state_dir, err, sizeof(err));
+	if (env->ingest == NULL) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	env->api.model = env->model;
+	env->api.ingest = ingest_stats(env->ingest);
+	env->api.start_ms = util_now_mono_ms();
+	env->http = http_new(env->conf.api_addr, env->conf.api_port,
+	    api_handle, &env->api, err, sizeof(err));
+	if (env->http == NULL) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	log_info("listening for reports on %s; API on http://%s:%d/api/v1/",
+	    env->conf.reports, env->conf.api_addr, env->conf.api_port);
+	return 0;
+}
+
+static void
+reload(struct balancerd *env)
+{
+	struct conf	 c;
+	char		 err[512];
+
+	if (env->conf_path == NULL) {
+		log_info("SIGHUP: no configuration file to reload");
+		return;
+	}
+	if (conf_load(env->conf_path, &c, err, sizeof(err)) < 0) {
+		log_warnx("reload failed, keeping the running configuration: %s",
+		    err);
+		return;
+	}
+	env->conf.log_level = c.log_level;
+	log_init("ballast-balancerd", c.log_level);
+	log_info("reloaded %s (listen addresses and state-dir take effect "
+	    "at the next start)", env->conf_path);
+}
+
+static void
+loop(struct balancerd *env)
+{
+	zmq_pollitem_t	 items[2];
+	int64_t		 now, next_tick, next_ckpt, wait, t;
+
+	next_tick = next_ckpt = util_now_mono_ms();
+	while (!got_stop) {
+		now = util_now_mono_ms();
+		wait = (next_tick < next_ckpt ? next_tick : next_ckpt) - now;
+		t = http_timeout_ms(env->http);
+		if (t >= 0 && t < wait)
+			wait = t;
+		items[0] = (zmq_pollitem_t){ ingest_socket(env->ingest), 0, ZMQ_POLLIN, 0 };
+		items[1] = (zmq_pollitem_t){ NULL, http_fd(env->http), ZMQ_POLLIN, 0 };
+		if (zmq_poll(items, 2, wait < 0 ? 0 : (long)wait) == -1 &&
+		    zmq_errno() != EINTR)
+			fatalx("zmq_poll: %s", zmq_strerror(zmq_errno()));
+		now = util_now_mono_ms();
+		if (items[0].revents & ZMQ_POLLIN)
+			ingest_drain(env->ingest, now, 1000);
+		http_run(env->http);
+		if (now >= next_tick) {
+			model_tick(env->model, now);
+			next_tick = now + TICK_MS;
+		}
+		if (now >= next_ckpt) {
+			ingest_checkpoint(env->ingest);
+			next_ckpt = now + env->conf.checkpoint_ms;
+		}
+		if (got_hup) {
+			got_hup = 0;
+			reload(env);
+		}
+	}
+}
+
+static void
+stop(struct balancerd *env)
+{
+	if (env->ingest != NULL)
+		ingest_checkpoint(env->ingest);
+	http_free(env->http);
+	ingest_free(env->ingest);
+	model_free(env->model);
+	if (env->zctx != NULL)
+		zmq_ctx_term(env->zctx);
+	if (env->lock_fd > 0)
+		close(env->lock_fd);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "reports", required_argument, NULL, 'r' },
+		{ "api", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct balancerd	 env;
+	struct sigaction	 sa;
+	const char		*state = NULL, *reports = NULL, *api = NULL;
+	char			 err[512], buf[4096];
+	int			 ch, check = 0, verbose = 0, debug = 0, rc;
+
+	memset(&env, 0, sizeof(env));
+	while ((ch = getopt_long(argc, argv, "f:nvdh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': env.conf_path = optarg; break;
+		case 'n': check = 1; break;
+		case 'v': verbose = 1; break;
+		case 'd': debug = 1; break;
+		case 's': state = optarg; break;
+		case 'r': reports = optarg; break;
+		case 'a': api = optarg; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("ballast-balancerd %s\n", BALLAST_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_init("ballast-balancerd", LOG_LVL_INFO);
+	if (env.conf_path == NULL && access(DEFAULT_CONF, R_OK) == 0)
+		env.conf_path = DEFAULT_CONF;
+	conf_defaults(&env.conf);
+	if (env.conf_path != NULL &&
+	    conf_load(env.conf_path, &env.conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (state != NULL)
+		util_strlcpy(env.conf.state_dir, state, sizeof(env.conf.state_dir));
+	if (reports != NULL)
+		util_strlcpy(env.conf.reports, reports, sizeof(env.conf.reports));
+	if (api != NULL && parse_api(api, &env.conf) < 0) {
+		fprintf(stderr, "ballast-balancerd: --api wants addr:port, "
+		    "e.g. 127.0.0.1:8470\n");
+		return 2;
+	}
+	if (check) {
+		if (verbose) {
+			conf_print(&env.conf, buf, sizeof(buf));
+			fputs(buf, stdout);
+		}
+		printf("configuration OK\n");
+		return 0;
+	}
+	log_init("ballast-balancerd", debug ? LOG_LVL_DEBUG : env.conf.log_level);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	rc = start(&env);
+	if (rc == 0)
+		loop(&env);
+	stop(&env);
+	if (rc == 0)
+		log_info("stopped");
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: ISC */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "conf_lex.h"
+#include "log.h"
+#include "util.h"
+
+struct conf_parser {
+	struct conf_lex	 lx;
+	struct conf	 c;
+	char		*err;
+	size_t		 errlen;
+};
+
+void
+conf_defaults(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	util_strlcpy(c->reports, CONF_DEFAULT_REPORTS, sizeof(c->reports));
+	util_strlcpy(c->api_addr, CONF_DEFAULT_API_ADDR, sizeof(c->api_addr));
+	c->api_port = CONF_DEFAULT_API_PORT;
+	util_strlcpy(c->state_dir, CONF_DEFAULT_STATE_DIR, sizeof(c->state_dir));
+	c->stale_intervals = 3;
+	c->forget_vm_s = 600;
+	c->checkpoint_ms = 1000;
+	c->log_level = LOG_LVL_INFO;
+}
+
+static int
+conf_error(struct conf_parser *ps, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+conf_error(struct conf_parser *ps, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(ps->err, ps->errlen, "%s:%d:%d: %s", ps->lx.file,
+	    ps->lx.tline, ps->lx.tcol, msg);
+	return -EINVAL;
+}
+
+/* Reads a word or string argument into buf. */
+static int
+conf_arg(struct conf_parser *ps, const char *what, char *buf, size_t len)
+{
+	enum conf_tok	 t = conf_lex_next(&ps->lx);
+
+	if (t == CONF_T_ERROR)
+		return conf_error(ps, "%s", ps->lx.err);
+	if (t != CONF_T_WORD && t != CONF_T_STRING)
+		return conf_error(ps, "expected %s, found %s", what,
+		    conf_tok_name(t));
+	if (util_strlcpy(buf, ps->lx.text, len) >= len)
+		return conf_error(ps, "%s is too long (at most %zu characters)",
+		    what, len - 1);
+	return 0;
+}
+
+static int
+conf_number(struct conf_parser *ps, const char *what, int64_t min,
+    int64_t max, int64_t *out)
+{
+	char	 buf[64];
+	int	 rc;
+
+	if ((rc = conf_arg(ps, what, buf, sizeof(buf))) < 0)
+		return rc;
+	if (util_parse_i64(buf, min, max, out) < 0)
+		return conf_error(ps, "%s must be a whole number from %lld to "
+		    "%lld, not \"%s\"", what, (long long)min, (long long)max, buf);
+	return 0;
+}
+
+/* Expects a keyword (a unit such as "seconds"). */
+static int
+conf_expect(struct conf_parser *ps, const char *const *words)
+{
+	enum conf_tok	 t = conf_lex_next(&ps->lx);
+	size_t		 i;
+
+	for (i = 0; words[i] != NULL && t == CONF_T_WORD; i++)
+		if (strcmp(ps->lx.text, words[i]) == 0)
+			return 0;
+	if (t == CONF_T_ERROR)
+		return conf_error(ps, "%s", ps->lx.err);
+	return conf_error(ps, "expected \"%s\", found %s%s%s", words[0],
+	    t == CONF_T_WORD ? "\"" : conf_tok_name(t),
+	    t == CONF_T_WORD ? ps->lx.text : "", t == CONF_T_WORD ? "\"" : "");
+}
+
+static int
+conf_listen(struct conf_parser *ps)
+{
+	static const char *const port[] = { "port", NULL };
+	char		 what[32];
+	int64_t		 v;
+	int		 rc;
+
+	if ((rc = conf_arg(ps, "\"reports\" or \"api\"", what, sizeof(what))) < 0)
+		return rc;
+	if (strcmp(what, "reports") == 0)
+		return conf_arg(ps, "a ZeroMQ endpoint", ps->c.reports,
+		    sizeof(ps->c.reports));
+	if (strcmp(what, "api") != 0)
+		return conf_error(ps, "listen takes \"reports\" or \"api\", "
+		    "not \"%s\"", what);
+	if ((rc = conf_arg(ps, "an address", ps->c.api_addr,
+	    sizeof(ps->c.api_addr))) < 0 || (rc = conf_expect(ps, port)) < 0 ||
+	    (rc = conf_number(ps, "the port", 1, 65535, &v)) < 0)
+		return rc;
+	ps->c.api_port = (int)v;
+	return 0;
+}
+
+static int
+conf_log_level(struct conf_parser *ps)
+{
+	static const char *const names[] = { "warn", "info", "debug" };
+	char	 buf[16];
+	int	 i, rc;
+
+	if ((rc = conf_arg(ps, "a log level", buf, sizeof(buf))) < 0)
+		return rc;
+	for (i = 0; i < 3; i++)
+		if (strcmp(buf, names[i]) == 0) {
+			ps->c.log_level = i;
+			return 0;
+		}
+	return conf_error(ps, "log-level is warn, info or debug, not \"%s\"", buf);
+}
+
+static int
+conf_counted(struct conf_parser *ps, const char *what, int64_t min,
+    int64_t max, const char *const *unit, unsigned *out)
+{
+	int64_t	 v;
+	int	 rc;
+
+	if ((rc = conf_number(ps, what, min, max, &v)) < 0 ||
+	    (rc = conf_expect(ps, unit)) < 0)
+		return rc;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* One statement; the keyword table is sorted, as relayd's is. */
+static int
+conf_statement(struct conf_parser *ps)
+{
+	static const char *const ivl[] = { "intervals", NULL };
+	static const char *const sec[] = { "seconds", NULL };
+	static const char *const ms[] = { "ms", NULL };
+	const char	*kw = ps->lx.text;
+
+	if (strcmp(kw, "checkpoint-every") == 0)
+		return conf_counted(ps, "checkpoint-every", 100, 60000, ms,
+		    &ps->c.checkpoint_ms);
+	if (strcmp(kw, "forget-vm-after") == 0)
+		return conf_counted(ps, "forget-vm-after", 10, 86400 * 30, sec,
+		    &ps->c.forget_vm_s);
+	if (strcmp(kw, "listen") == 0)
+		return conf_listen(ps);
+	if (strcmp(kw, "log-level") == 0)
+		return conf_log_level(ps);
+	if (strcmp(kw, "stale-after") == 0)
+		return conf_counted(ps, "stale-after", 1, 1000, ivl,
+		    &ps->c.stale_intervals);
+	if (strcmp(kw, "state-dir") == 0)
+		return conf_arg(ps, "a directory", ps->c.state_dir,
+		    sizeof(ps->c.state_dir));
+	return conf_error(ps, "unknown keyword \"%s\" (see "
+	    "ballast-balancerd.conf(5))", kw);
+}
+
+int
+conf_parse(const char *file, const char *text, size_t len, struct conf *out,
+    char *err, size_t errlen)
+{
+	struct conf_parser	 ps;
+	enum conf_tok		 t;
+	int			 rc;
+
+	memset(&ps, 0, sizeof(ps));
+	conf_defaults(&ps.c);
+	ps.err = err;
+	ps.errlen = errlen;
+	conf_lex_init(&ps.lx, file, text, len);
+	for (;;) {
+		t = conf_lex_next(&ps.lx);
+		if (t == CONF_T_EOF)
+			break;
+		if (t == CONF_T_EOL || t == CONF_T_SEMI)
+			continue;
+		if (t == CONF_T_ERROR)
+			return conf_error(&ps, "%s", ps.lx.err);
+		if (t != CONF_T_WORD)
+			return conf_error(&ps, "expected a keyword, found %s",
+			    conf_tok_name(t));
+		if ((rc = conf_statement(&ps)) < 0)
+			return rc;
+		t = conf_lex_next(&ps.lx);
+		if (t != CONF_T_EOL && t != CONF_T_EOF && t != CONF_T_SEMI)
+			return conf_error(&ps, "expected end of line, found %s%s%s",
+			    t == CONF_T_WORD ? "\"" : conf_tok_name(t),
+			    t == CONF_T_WORD ? ps.lx.text : "",
+			    t == CONF_T_WORD ? "\"" : "");
+		if (t == CONF_T_EOF)
+			break;
+	}
+	*out = ps.c;
+	return 0;
+}
+
+int
+conf_load(const char *path, struct conf *out, char *err, size_t errlen)
+{
+	FILE	*f;
+	char	*buf;
+	long	 len;
+	int	 rc;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+	    len > 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
+		return -EINVAL;
+	}
+	if ((buf = malloc((size_t)len + 1)) == NULL) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		free(buf);
+		fclose(f);
+		snprintf(err, errlen, "%s: read error", path);
+		return -EIO;
+	}
+	fclose(f);
+	rc = conf_parse(path, buf, (size_t)len, out, err, errlen);
+	free(buf);
+	return rc;
+}
+
+void
+conf_print(const struct conf *c, char *buf, size_t len)
+{
+	static const char *const lv[] = { "warn", "info", "debug" };
+
+	snprintf(buf, len,
+	    "listen reports \"%s\"\n"
+	    "listen api %s port %d\n"
+	    "state-dir \"%s\"\n"
+	    "stale-after %u intervals\n"
+	    "forget-vm-after %u seconds\n"
+	    "checkpoint-every %u ms\n"
+	    "log-level %s\n",
+	    c->reports, c->api_addr, c->api_port, c->state_dir,
+	    c->stale_intervals, c->forget_vm_s, c->checkpoint_ms,
+	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1]);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * conf: ballast-balancerd's configuration file (ballast-balancerd.conf(5)).
+ *
+ *   # comments run to the end of the line
+ *   listen reports "tcp://127.0.0.1:8471"
+ *   listen api 127.0.0.1 port 8470
+ *   state-dir "/var/lib/ballast"
+ *   stale-after 3 intervals
+ *   forget-vm-after 600 seconds
+ *   checkpoint-every 1000 ms
+ *   log-level info
+ *
+ * One statement per line; every statement is optional and states its
+ * default in conf_defaults().  conf_parse() fills a fresh struct and
+ * changes nothing else, so a reload keeps the old one on error.
+ */
+#ifndef BALLAST_CONF_H
+#define BALLAST_CONF_H
+
+#include <stddef.h>
+
+#define CONF_DEFAULT_REPORTS	"tcp://127.0.0.1:8471"
+#define CONF_DEFAULT_API_ADDR	"127.0.0.1"
+#define CONF_DEFAULT_API_PORT	8470
+#define CONF_DEFAULT_STATE_DIR	"/var/lib/ballast"
+
+struct conf {
+	char		 reports[256];	/* ZeroMQ endpoint to bind */
+	char		 api_addr[64];	/* IPv4 or IPv6 literal */
+	int		 api_port;
+	char		 state_dir[1024];
+	unsigned	 stale_intervals;
+	unsigned	 forget_vm_s;
+	unsigned	 checkpoint_ms;
+	int		 log_level;	/* enum log_level */
+};
+
+void	conf_defaults(struct conf *);
+
+/*
+ * Parses text (from `file`, for messages) over the defaults into *out.
+ * Returns 0, or -EINVAL with "file:line:col: what is wrong" in err and
+ * *out untouched.
+ */
+int	conf_parse(const char *file, const char *text, size_t len,
+	    struct conf *out, char *err, size_t errlen);
+
+/* Reads and parses a file; as conf_parse, plus -errno if unreadable. */
+int	conf_load(const char *path, struct conf *out, char *err, size_t errlen);
+
+/* Writes the configuration back in the file's grammar (for -nv). */
+void	conf_print(const struct conf *, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: ISC */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "checkpoint.h"
+#include "ingest.h"
+#include "log.h"
+#include "util.h"
+#include "uuidmap.h"
+
+#define INGEST_MAX_PEERS	20000
+#define INGEST_RCVHWM		100000
+#define INGEST_COMPLAIN_MS	10000
+
+/* A collector as ingest knows it; the ckpt part is made durable. */
+struct ingest_peer {
+	struct ckpt_peer	 ck;		/* first: uuid is the map key */
+	uint64_t		 acked;		/* highest seq acknowledged */
+	uint64_t		 durable;	/* contiguous seq in the checkpoint */
+	int			 known;		/* has a sequence baseline */
+};
+
+struct ingest {
+	void			*sock;
+	struct model		*model;
+	struct wire_decoder	*dec;
+	char			 ckpt_path[4096];
+	struct uuidmap		 peers;
+	struct ingest_peer	**plist;
+	size_t			 npeers;
+	int			 dirty;
+	ingest_status_cb	 status_cb;
+	void			*status_arg;
+	struct ingest_stats	 st;
+	struct log_complaint	 bad, refused;
+	uint8_t			 rid[256];	/* last routing id */
+	size_t			 rid_len;
+};
+
+static int
+ingest_add_peer(struct ingest *in, const struct ckpt_peer *ck,
+    struct ingest_peer **out)
+{
+	struct ingest_peer	*p, **np;
+
+	if (in->npeers >= INGEST_MAX_PEERS)
+		return -ENOSPC;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return -ENOMEM;
+	p->ck = *ck;		/* the key must be set before the insert */
+	np = reallocarray(in->plist, in->npeers + 1, sizeof(*np));
+	if (np == NULL || uuidmap_put(&in->peers, p) < 0) {
+		if (np != NULL)
+			in->plist = np;
+		free(p);
+		return -ENOMEM;
+	}
+	in->plist = np;
+	in->plist[in->npeers++] = p;
+	*out = p;
+	return 0;
+}
+
+static void
+ingest_load(struct ingest *in)
+{
+	struct ckpt_peer	*peers = NULL;
+	struct ingest_peer	*p;
+	char			 err[512];
+	size_t			 n = 0, i;
+	uint64_t		 lost = 0;
+	int			 rc;
+
+	rc = checkpoint_load(in->ckpt_path, &peers, &n, &lost, err, sizeof(err));
+	if (rc == -ENOENT)
+		return;
+	if (rc < 0) {
+		log_warnx("%s; starting without sequence history", err);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (ingest_add_peer(in, &peers[i], &p) < 0)
+			break;
+		p->known = 1;
+		p->durable = p->acked = p->ck.nmissing ?
+		    p->ck.missing[0] - 1 : p->ck.seq;
+	}
+	in->st.reports_lost = lost;
+	log_info("checkpoint: %zu hosts, %llu reports lost so far", n,
+	    (unsigned long long)lost);
+	free(peers);
+}
+
+struct ingest *
+ingest_new(void *zctx, const char *endpoint, struct model *m,
+    const char *state_dir, char *err, size_t errlen)
+{
+	struct ingest	*in;
+	int64_t		 maxsz = WIRE_MAX_MSG_BYTES;
+	int		 hwm = INGEST_RCVHWM, one = 1, zero = 0;
+
+	if ((in = calloc(1, sizeof(*in))) == NULL ||
+	    (in->dec = wire_decoder_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(in);
+		return NULL;
+	}
+	in->model = m;
+	if ((in->sock = zmq_socket(zctx, ZMQ_ROUTER)) == NULL ||
+	    zmq_setsockopt(in->sock, ZMQ_MAXMSGSIZE, &maxsz, sizeof(maxsz)) ||
+	    zmq_setsockopt(in->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm)) ||
+	    zmq_setsockopt(in->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm)) ||
+	    zmq_setsockopt(in->sock, ZMQ_ROUTER_HANDOVER, &one, sizeof(one)) ||
+	    zmq_setsockopt(in->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) ||
+	    zmq_setsockopt(in->sock, ZMQ_LINGER, &zero, sizeof(zero)) ||
+	    zmq_bind(in->sock, endpoint) == -1) {
+		snprintf(err, errlen, "cannot listen for reports on %s: %s",
+		    endpoint, zmq_strerror(zmq_errno()));
+		ingest_free(in);
+		return NULL;
+	}
+	if (state_dir != NULL) {
+		snprintf(in->ckpt_path, sizeof(in->ckpt_path),
+		    "%s/ingest.checkpoint", state_dir);
+		ingest_load(in);
+	}
+	return in;
+}
+
+void
+ingest_free(struct ingest *in)
+{
+	size_t	 i;
+
+	if (in == NULL)
+		return;
+	if (in->sock != NULL)
+		zmq_close(in->sock);
+	for (i = 0; i < in->npeers; i++)
+		free(in->plist[i]);
+	free(in->plist);
+	uuidmap_clear(&in->peers);
+	wire_decoder_free(in->dec);
+	free(in);
+}
+
+void *
+ingest_socket(struct ingest *in)
+{
+	return in->sock;
+}
+
+void
+ingest_on_status(struct ingest *in, ingest_status_cb cb, void *arg)
+{
+	in->status_cb = cb;
+	in->status_arg = arg;
+}
+
+const struct ingest_stats *
+ingest_stats(const struct ingest *in)
+{
+	return &in->st;
+}
+
+/* Does the sender's routing id belong to host uuid? */
+static int
+ingest_sender_is(const struct ingest *in, const ProtobufCBinaryData *uuid)
+{
+	return in->rid_len == WIRE_ROUTING_ID_LEN && in->rid[0] == 'H' &&
+	    uuid->len == 16 && memcmp(in->rid + 1, uuid->data, 16) == 0;
+}
+
+static void
+ingest_missing_add(struct ingest *in, struct ckpt_peer *ck, uint64_t from,
+    uint64_t to)
+{
+	uint64_t	 s;
+
+	in->st.reports_lost += to - from + 1;
+	if (to - from + 1 > CKPT_MISSING_MAX)
+		from = to - CKPT_MISSING_MAX + 1;
+	for (s = from; s <= to; s++) {
+		if (ck->nmissing == CKPT_MISSING_MAX) {
+			/* forget the oldest: it stays counted as lost */
+			memmove(ck->missing, ck->missing + 1,
+			    (CKPT_MISSING_MAX - 1) * sizeof(uint64_t));
+			ck->nmissing--;
+		}
+		ck->missing[ck->nmissing++] = s;
+	}
+}
+
+/* Removes seq from the missing set; returns 1 if it was there. */
+static int
+ingest_missing_fill(struct ckpt_peer *ck, uint64_t seq)
+{
+	size_t	 i;
+
+	for (i = 0; i < ck->nmissing; i++) {
+		if (ck->missing[i] != seq)
+			continue;
+		memmove(&ck->missing[i], &ck->missing[i + 1],
+		    (ck->nmissing - i - 1) * sizeof(uint64_t));
+		ck->nmissing--;
+		return 1;
+	}
+	return 0;
+}
+
+/* Forgets missing numbers below the sender's floor: gone for good. */
+static void
+ingest_missing_floor(struct ckpt_peer *ck, uint64_t floor)
+{
+	size_t	 k = 0;
+
+	while (k < ck->nmissing && ck->missing[k] < floor)
+		k++;
+	if (k == 0)
+		return;
+	memmove(ck->missing, ck->missing + k,
+	    (ck->nmissing - k) * sizeof(uint64_t));
+	ck->nmissing -= k;
+}
+
+/*
+ * Orders a report by sequence number.  Returns 1 when it is new and
+ * must be applied, 0 when it is a duplicate or a late arrival.
+ */
+static int
+ingest_sequence(struct ingest *in, struct ingest_peer *p, const wire_report *r)
+{
+	struct ckpt_peer	*ck = &p->ck;
+
+	if (!p->known || ck->incarnation != r->incarnation) {
+		if (p->known)
+			log_info("host %s: collector restarted (incarnation "
+			    "%llu), sequence starts again", r->host_name,
+			    (unsigned long long)r->incarnation);
+		ck->incarnation = r->incarnation;
+		ck->nmissing = 0;
+		ck->seq = p->known ? 0 : r->seq - 1;
+		p->acked = p->durable = ck->seq;
+		p->known = 1;
+	}
+	ingest_missing_floor(ck, r->replay_floor);
+	if (r->seq > ck->seq) {
+		if (r->seq > ck->seq + 1)
+			ingest_missing_add(in, ck, ck->seq + 1, r->seq - 1);
+		ck->seq = r->seq;
+		return 1;
+	}
+	if (ingest_missing_fill(ck, r->seq)) {
+		in->st.reports_lost--;
+		in->st.reports_late++;
+	} else
+		in->st.reports_duplicate++;
+	/* the sender may have missed our ack: send it again */
+	p->acked = 0;
+	return 0;
+}
+
+static void
+ingest_refuse(struct ingest *in, const char *what)
+{
+	in->st.reports_refused++;
+	log_complain(&in->refused, INGEST_COMPLAIN_MS,
+	    "refused %s: sender's routing id does not match the host it names",
+	    what);
+}
+
+static void
+ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
+{
+	struct ingest_peer	*p;
+	struct ckpt_peer	 ck;
+	int			 rc;
+
+	if (!ingest_sender_is(in, &r->host_uuid)) {
+		ingest_refuse(in, "a report");
+		return;
+	}
+	if ((p = uuidmap_get(&in->peers, r->host_uuid.data)) == NULL) {
+		memset(&ck, 0, sizeof(ck));
+		memcpy(ck.uuid, r->host_uuid.data, 16);
+		if (ingest_add_peer(in, &ck, &p) < 0) {
+			ingest_refuse(in, "a report from one host too many");
+			return;
+		}
+	}
+	in->dirty = 1;
+	if (!ingest_sequence(in, p, r))
+		return;
+	rc = model_apply_report(in->model, r, now_ms);
+	if (rc == -EEXIST) {
+		ingest_refuse(in, "a report whose host name another host uses");
+		return;
+	}
+	if (rc < 0) {
+		log_complain(&in->bad, INGEST_COMPLAIN_MS,
+		    "host %s: report not applied: %s", r->host_name,
+		    strerror(-rc));
+		return;
+	}
+	in->st.reports_received++;
+	in->st.vm_samples += r->n_vms;
+}
+
+static void
+ingest_message(struct ingest *in, const void *buf, size_t len, int64_t now_ms)
+{
+	wire_envelope	*e;
+	char		 err[256];
+	int		 rc;
+	const unsigned	 accept = 1u << BALLAST__V1__ENVELOPE__BODY_HELLO |
+	    1u << BALLAST__V1__ENVELOPE__BODY_REPORT |
+	    1u << BALLAST__V1__ENVELOPE__BODY_STATUS;
+
+	in->st.messages++;
+	rc = wire_decode(in->dec, buf, len, accept, &e, err, sizeof(err));
+	if (rc < 0) {
+		in->st.reports_malformed++;
+		in->st.malformed_by[-rc]++;
+		log_complain(&in->bad, INGEST_COMPLAIN_MS,
+		    "dropped a malformed message (%s): %s", wire_strerror(rc), err);
+		return;
+	}
+	switch (e->body_case) {
+	case BALLAST__V1__ENVELOPE__BODY_REPORT:
+		ingest_report(in, e->report, now_ms);
+		break;
+	case BALLAST__V1__ENVELOPE__BODY_HELLO:
+		if (!ingest_sender_is(in, &e->hello->host_uuid)) {
+			ingest_refuse(in, "a hello");
+			break;
+		}
+		in->st.hellos++;
+		log_debug("hello from %s (%s)", e->hello->host_name,
+		    e->hello->software);
+		break;
+	case BALLAST__V1__ENVELOPE__BODY_STATUS:
+		if (!ingest_sender_is(in, &e->status->host_uuid)) {
+			ingest_refuse(in, "a command status");
+			break;
+		}
+		in->st.statuses++;
+		if (in->status_cb != NULL)
+			in->status_cb(in->status_arg, e->status);
+		break;
+	default:
+		break;
+	}
+}
+
+int
+ingest_drain(struct ingest *in, int64_t now_ms, int max)
+{
+	zmq_msg_t	 msg;
+	int		 n = 0, more, rc;
+	size_t		 sz;
+
+	zmq_msg_init(&msg);
+	while (n < max) {
+		/* frame 1: routing id; frame 2: the envelope */
+		if (zmq_msg_recv(&msg, in->sock, ZMQ_DONTWAIT) == -1)
+			break;
+		sz = zmq_msg_size(&msg);
+		in->rid_len = sz < sizeof(in->rid) ? sz : sizeof(in->rid);
+		memcpy(in->rid, zmq_msg_data(&msg), in->rid_len);
+		if ((rc = zmq_msg_recv(&msg, in->sock, ZMQ_DONTWAIT)) == -1)
+			break;
+		ingest_message(in, zmq_msg_data(&msg), zmq_msg_size(&msg), now_ms);
+		/* a well-behaved DEALER sends one frame; drop any extras */
+		sz = sizeof(more);
+		while (zmq_getsockopt(in->sock, ZMQ_RCVMORE, &more, &sz) == 0 &&
+		    more && zmq_msg_recv(&msg, in->sock, ZMQ_DONTWAIT) != -1)
+			;
+		n++;
+	}
+	zmq_msg_close(&msg);
+	if (n < max && zmq_errno() != EAGAIN && zmq_errno() != EINTR)
+		return -zmq_errno();
+	return n;
+}
+
+static int
+ingest_send(struct ingest *in, const uint8_t uuid[16], wire_envelope *e)
+{
+	uint8_t	 rid[WIRE_ROUTING_ID_LEN], *buf;
+	size_t	 len;
+	int	 rc = 0;
+
+	wire_routing_id(uuid, rid);
+	if ((buf = wire_pack(e, &len)) == NULL)
+		return -ENOMEM;
+	if (zmq_send(in->sock, rid, sizeof(rid), ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1 ||
+	    zmq_send(in->sock, buf, len, ZMQ_DONTWAIT) == -1)
+		rc = -zmq_errno();
+	free(buf);
+	return rc;
+}
+
+static void
+ingest_ack(struct ingest *in, struct ingest_peer *p)
+{
+	wire_envelope		 e = BALLAST__V1__ENVELOPE__INIT;
+	Ballast__V1__Ack	 ack = BALLAST__V1__ACK__INIT;
+
+	if (p->durable <= p->acked)
+		return;
+	ack.incarnation = p->ck.incarnation;
+	ack.seq = p->durable;
+	e.body_case = BALLAST__V1__ENVELOPE__BODY_ACK;
+	e.ack = &ack;
+	/* an unreachable collector is acknowledged on its next report */
+	if (ingest_send(in, p->ck.uuid, &e) == 0) {
+		p->acked = p->durable;
+		in->st.acks_sent++;
+	}
+}
+
+int
+ingest_checkpoint(struct ingest *in)
+{
+	struct ingest_peer	*p;
+	char			 err[512];
+	size_t			 i;
+	int			 rc = 0;
+
+	if (in->dirty && in->ckpt_path[0] != '\0') {
+		rc = checkpoint_save(in->ckpt_path,
+		    (const struct ckpt_peer *const *)in->plist, in->npeers,
+		    in->st.reports_lost, err, sizeof(err));
+		if (rc < 0) {
+			in->st.checkpoint_errors++;
+			log_complain(&in->bad, INGEST_COMPLAIN_MS,
+			    "%s; reports stay unacknowledged", err);
+			return rc;
+		}
+	}
+	in->dirty = 0;
+	for (i = 0; i < in->npeers; i++) {
+		p = in->plist[i];
+		p->durable = p->ck.nmissing ? p->ck.missing[0] - 1 : p->ck.seq;
+		ingest_ack(in, p);
+	}
+	return 0;
+}
+
+int
+ingest_send_command(struct ingest *in, const uint8_t uuid[16],
+    Ballast__V1__Command *cmd)
+{
+	wire_envelope	 e = BALLAST__V1__ENVELOPE__INIT;
+
+	e.body_case = BALLAST__V1__ENVELOPE__BODY_COMMAND;
+	e.command = cmd;
+	return ingest_send(in, uuid, &e);
+}

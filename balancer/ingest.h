@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ingest: the balancer's end of the collector protocol.
+ *
+ * Binds a ZeroMQ ROUTER; collectors (and the simulator) connect DEALER
+ * sockets whose routing id is 'H' + their host UUID.  Every message is
+ * size-limited by the socket (ZMQ_MAXMSGSIZE), decoded and validated by
+ * wire.h, checked against the sender's routing id (a collector speaks
+ * only for its own host), then ordered by its per-host sequence number
+ * and applied to the model.
+ *
+ * No silent loss across a balancer restart: a report is acknowledged
+ * only after its sequence number is in the checkpoint (ingest_checkpoint,
+ * called about once a second), and collectors send unacknowledged
+ * reports again.  The checkpoint holds each host's incarnation and last
+ * sequence number, so a restarted balancer counts real gaps
+ * (reports_lost), takes repeats as duplicates and late arrivals that
+ * fill a gap as late (they leave reports_lost).
+ */
+#ifndef BALLAST_INGEST_H
+#define BALLAST_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "wire.h"
+
+struct ingest_stats {
+	uint64_t	 messages;		/* every message received */
+	uint64_t	 reports_received;	/* reports applied to the model */
+	uint64_t	 reports_lost;		/* sequence numbers never seen */
+	uint64_t	 reports_late;		/* arrived after a newer one */
+	uint64_t	 reports_duplicate;	/* already applied */
+	uint64_t	 reports_malformed;	/* refused by wire_decode */
+	uint64_t	 reports_refused;	/* host does not match sender */
+	uint64_t	 malformed_by[WIRE_E_MAX];
+	uint64_t	 vm_samples;		/* VM samples applied */
+	uint64_t	 hellos;
+	uint64_t	 statuses;
+	uint64_t	 acks_sent;
+	uint64_t	 checkpoint_errors;
+};
+
+/* A command status from a collector, for the executor (later rooms). */
+typedef void (*ingest_status_cb)(void *arg, const Ballast__V1__CommandStatus *);
+
+struct ingest;
+
+/*
+ * Binds `endpoint` (e.g. "tcp://127.0.0.1:8471") with the given ZeroMQ
+ * context; loads the checkpoint from state_dir (NULL: none, for tests
+ * and benchmarks).  Returns NULL with a reason in err.
+ */
+struct ingest	*ingest_new(void *zctx, const char *endpoint, struct model *,
+		    const char *state_dir, char *err, size_t errlen);
+void		 ingest_free(struct ingest *);
+
+/* The ROUTER socket, for zmq_poll. */
+void		*ingest_socket(struct ingest *);
+
+void		 ingest_on_status(struct ingest *, ingest_status_cb, void *arg);
+
+/*
+ * Receives and handles up to `max` waiting messages without blocking.
+ * Returns how many were handled, or a negative errno on a socket error.
+ * Malformed messages are counted and logged at most once per 10 s.
+ */
+int		 ingest_drain(struct ingest *, int64_t now_ms, int max);
+
+/*
+ * Writes the checkpoint (write to a temporary file, fsync, rename) and
+ * then acknowledges what it holds.  On a write error (a full disk) the
+ * old checkpoint stays, nothing new is acknowledged (collectors keep
+ * the reports), and -errno is returned; ingest goes on.
+ */
+int		 ingest_checkpoint(struct ingest *);
+
+/*
+ * Sends a command to the collector of host `uuid`.  Returns 0, or
+ * -EHOSTUNREACH when that collector is not connected, or -errno.
+ */
+int		 ingest_send_command(struct ingest *, const uint8_t uuid[16],
+		    Ballast__V1__Command *);
+
+const struct ingest_stats *ingest_stats(const struct ingest *);
+
+#endif

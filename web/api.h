@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * api: the JSON API (/api/v1/...), read-only over the model.
+ *
+ *   GET /api/v1/status          counts and ingest counters
+ *   GET /api/v1/hosts           array of hosts
+ *   GET /api/v1/hosts/{name}    one host, with "vm_list"
+ *   GET /api/v1/vms             array of VMs
+ *   GET /api/v1/vms/{uuid}      one VM
+ *
+ * Errors are {"error": "..."} with 400, 404 or 405.
+ */
+#ifndef BALLAST_API_H
+#define BALLAST_API_H
+
+#include <stdint.h>
+
+#include "http.h"
+#include "ingest.h"
+#include "model.h"
+
+#define BALLAST_VERSION	"0.1.0"
+
+/* What the API reads; all of it owned by the daemon. */
+struct api_ctx {
+	const struct model		*model;
+	const struct ingest_stats	*ingest;
+	int64_t				 start_ms;	/* monotonic */
+};
+
+/* An http_handler: arg is a struct api_ctx. */
+void	api_handle(void *arg, const struct http_request *,
+	    struct http_response *);
+
+#endif
