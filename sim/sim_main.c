@@ -1,0 +1,543 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ballast-sim: a trace-driven simulated cluster that speaks exactly the
+ * collector protocol, one publisher (DEALER socket) per simulated host.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <zmq.h>
+
+#include "cluster.h"
+#include "log.h"
+#include "publisher.h"
+#include "synth.h"
+#include "trace.h"
+#include "util.h"
+
+#define SIM_VERSION	"0.1.0"
+#define MAX_MUTES	64
+#define CMD_MEMORY	1024	/* command ids remembered for idempotency */
+#define PROGRESS_MS	10000
+
+struct sim_mute {
+	char		 host[16];
+	int64_t		 after_ms;
+};
+
+struct sim_opts {
+	const char	*traces;
+	const char	*endpoint;
+	size_t		 vms;
+	uint64_t	 seed;
+	double		 speed;
+	double		 step_s;
+	double		 duration_s;
+	int		 loop;
+	struct sim_params p;
+	struct sim_mute	 mutes[MAX_MUTES];
+	size_t		 nmutes;
+};
+
+struct sim_cmd {
+	uint64_t	 id;
+	struct sim_event ev;
+};
+
+/* The daemon-wide state, passed explicitly. */
+struct sim {
+	struct sim_opts	 o;
+	struct trace_set *ts;
+	struct sim_cluster c;
+	void		*zctx;
+	struct pub	**pubs;
+	int		*muted;
+	struct sim_cmd	 cmds[CMD_MEMORY];
+	size_t		 ncmds;
+	wire_vm		*vms;
+	wire_vm		**vmp;
+	Ballast__V1__DirtyRate *dirty;
+	uint64_t	 steps, reports;
+	size_t		 cur_host;	/* for the command callback */
+};
+
+static volatile sig_atomic_t	 got_stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	got_stop = 1;
+}
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: ballast-sim [options]\n"
+"  --traces PATH        Bitbrains-format traces: a folder or .tar(.gz|.xz) of N.csv\n"
+"                       (default: the seeded synthetic generator)\n"
+"  --vms N              VMs (synthetic: default 200; traces: at most N, default all)\n"
+"  --hosts N            simulated hosts hv01..hvNN (default 16)\n"
+"  --host-cpus N        CPUs per host (default 32)\n"
+"  --host-mhz N         MHz per CPU (default 2600)\n"
+"  --host-mem SIZE      memory per host, e.g. 256G (default 256G)\n"
+"  --placement P        round-robin or first-fit (default round-robin)\n"
+"  --speed X            simulated seconds per real second (default 1)\n"
+"  --step SECONDS       simulated seconds between reports (default 10)\n"
+"  --bandwidth SIZE     migration bandwidth per second, e.g. 1G (default 1G)\n"
+"  --max-downtime MS    default maximum downtime of a migration (default 300)\n"
+"  --connect ENDPOINT   the balancer (default tcp://127.0.0.1:8471)\n"
+"  --cluster NAME       cluster name in reports (default sim)\n"
+"  --seed N             synthetic generator seed (default 1)\n"
+"  --duration SECONDS   stop after this many real seconds (default: run on)\n"
+"  --once               stop at the end of the traces instead of looping\n"
+"  --mute HOST:SECONDS  HOST stops reporting after SECONDS real seconds\n"
+"                       (a collector that died; may be repeated)\n"
+"  -v, --verbose        debug logging\n"
+"  -h, --help           this text\n"
+"      --version        print the version\n");
+}
+
+static int
+parse_mute(struct sim_opts *o, const char *s)
+{
+	const char	*colon = strchr(s, ':');
+	double		 sec;
+	size_t		 n;
+
+	if (colon == NULL || o->nmutes == MAX_MUTES ||
+	    util_parse_double(colon + 1, 0, 1e9, &sec) < 0)
+		return -1;
+	n = (size_t)(colon - s);
+	if (n == 0 || n >= sizeof(o->mutes[0].host))
+		return -1;
+	memcpy(o->mutes[o->nmutes].host, s, n);
+	o->mutes[o->nmutes].host[n] = '\0';
+	o->mutes[o->nmutes++].after_ms = (int64_t)(sec * 1000);
+	return 0;
+}
+
+static int
+parse_num(const char *opt, const char *s, double min, double max, double *out)
+{
+	if (util_parse_double(s, min, max, out) == 0)
+		return 0;
+	fprintf(stderr, "ballast-sim: %s wants a number from %g to %g, not "
+	    "\"%s\"\n", opt, min, max, s);
+	return -1;
+}
+
+static int
+parse_size(const char *opt, const char *s, uint64_t *out)
+{
+	if (util_parse_bytes(s, out) == 0 && *out > 0)
+		return 0;
+	fprintf(stderr, "ballast-sim: %s wants a size such as 256G, not \"%s\"\n",
+	    opt, s);
+	return -1;
+}
+
+static int
+parse_opt(struct sim_opts *o, int ch, const char *arg)
+{
+	double	 v;
+
+	switch (ch) {
+	case 't': o->traces = arg; return 0;
+	case 'V': if (parse_num("--vms", arg, 1, 1e6, &v)) return -1;
+		o->vms = (size_t)v; return 0;
+	case 'H': if (parse_num("--hosts", arg, 1, 10000, &v)) return -1;
+		o->p.hosts = (size_t)v; return 0;
+	case 'c': if (parse_num("--host-cpus", arg, 1, 4096, &v)) return -1;
+		o->p.host_cpus = (unsigned)v; return 0;
+	case 'z': if (parse_num("--host-mhz", arg, 100, 10000, &v)) return -1;
+		o->p.host_mhz = (unsigned)v; return 0;
+	case 'm': return parse_size("--host-mem", arg, &o->p.host_mem);
+	case 'b': return parse_size("--bandwidth", arg, &o->p.bandwidth);
+	case 'D': if (parse_num("--max-downtime", arg, 1, 60000, &v)) return -1;
+		o->p.max_downtime_ms = (unsigned)v; return 0;
+	case 's': return parse_num("--speed", arg, 0.001, 1e7, &o->speed);
+	case 'S': return parse_num("--step", arg, 0.05, 86400, &o->step_s);
+	case 'd': return parse_num("--duration", arg, 0, 1e9, &o->duration_s);
+	case 'e': o->endpoint = arg; return 0;
+	case 'C': o->p.cluster = arg; return 0;
+	case 'r': if (parse_num("--seed", arg, 0, 1e15, &v)) return -1;
+		o->seed = (uint64_t)v; return 0;
+	case 'o': o->loop = 0; return 0;
+	case 'M':
+		if (parse_mute(o, arg) == 0)
+			return 0;
+		fprintf(stderr, "ballast-sim: --mute wants HOST:SECONDS\n");
+		return -1;
+	case 'P':
+		if (strcmp(arg, "round-robin") == 0)
+			o->p.placement = SIM_PLACE_ROUND_ROBIN;
+		else if (strcmp(arg, "first-fit") == 0)
+			o->p.placement = SIM_PLACE_FIRST_FIT;
+		else {
+			fprintf(stderr, "ballast-sim: --placement is "
+			    "round-robin or first-fit\n");
+			return -1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int
+parse_args(struct sim_opts *o, int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "traces", required_argument, NULL, 't' },
+		{ "vms", required_argument, NULL, 'V' },
+		{ "hosts", required_argument, NULL, 'H' },
+		{ "host-cpus", required_argument, NULL, 'c' },
+		{ "host-mhz", required_argument, NULL, 'z' },
+		{ "host-mem", required_argument, NULL, 'm' },
+		{ "placement", required_argument, NULL, 'P' },
+		{ "speed", required_argument, NULL, 's' },
+		{ "step", required_argument, NULL, 'S' },
+		{ "bandwidth", required_argument, NULL, 'b' },
+		{ "max-downtime", required_argument, NULL, 'D' },
+		{ "connect", required_argument, NULL, 'e' },
+		{ "cluster", required_argument, NULL, 'C' },
+		{ "seed", required_argument, NULL, 'r' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "mute", required_argument, NULL, 'M' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'W' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	memset(o, 0, sizeof(*o));
+	o->endpoint = "tcp://127.0.0.1:8471";
+	o->speed = 1;
+	o->step_s = 10;
+	o->seed = 1;
+	o->loop = 1;
+	o->p.hosts = 16;
+	while ((ch = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		if (ch == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (ch == 'W') {
+			printf("ballast-sim %s\n", SIM_VERSION);
+			exit(0);
+		}
+		if (ch == 'v') {
+			log_init("ballast-sim", LOG_LVL_DEBUG);
+			continue;
+		}
+		if (ch == '?' || parse_opt(o, ch, optarg) < 0) {
+			if (ch == '?')
+				usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	if (o->step_s / o->speed * 1000 < WIRE_MIN_INTERVAL_MS ||
+	    o->step_s / o->speed * 1000 > WIRE_MAX_INTERVAL_MS) {
+		fprintf(stderr, "ballast-sim: --step / --speed gives a report "
+		    "every %.3f s; keep it between 0.05 s and 1 h\n",
+		    o->step_s / o->speed);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+load_workload(struct sim *s)
+{
+	struct synth_params	 sp;
+	char			 err[512];
+	int			 rc;
+
+	if (s->o.traces != NULL) {
+		rc = trace_load(s->o.traces, s->o.vms, &s->ts, err, sizeof(err));
+		if (rc < 0) {
+			log_warnx("%s", err);
+			return -1;
+		}
+		log_info("traces %s: %zu VMs, %zu slots of %u s; %llu rows, "
+		    "%llu skipped (fields %llu, negative %llu, out of order "
+		    "%llu), %llu rows with 0 cores kept", s->ts->source,
+		    s->ts->nvms, s->ts->nslots, s->ts->slot_s,
+		    (unsigned long long)s->ts->stats.rows,
+		    (unsigned long long)(s->ts->stats.bad_fields +
+		    s->ts->stats.negative + s->ts->stats.out_of_order),
+		    (unsigned long long)s->ts->stats.bad_fields,
+		    (unsigned long long)s->ts->stats.negative,
+		    (unsigned long long)s->ts->stats.out_of_order,
+		    (unsigned long long)s->ts->stats.zero_cores);
+		return 0;
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.seed = s->o.seed;
+	sp.nvms = s->o.vms ? s->o.vms : 200;
+	sp.slot_s = 10;
+	sp.nslots = 8640;
+	sp.day_s = 86400;
+	sp.start_s = (util_now_real_ms() / 1000) / 86400 * 86400;
+	if ((rc = synth_generate(&sp, &s->ts)) < 0) {
+		log_warnx("synthetic workload: %s", strerror(-rc));
+		return -1;
+	}
+	log_info("synthetic workload: %zu VMs, seed %llu", s->ts->nvms,
+	    (unsigned long long)sp.seed);
+	return 0;
+}
+
+static int
+start_publishers(struct sim *s)
+{
+	static const char *const caps[] = { "migrate", "cancel", "sim" };
+	struct pub_config	 pc;
+	char			 err[512];
+	size_t			 i, h = s->c.p.hosts;
+
+	s->pubs = calloc(h, sizeof(*s->pubs));
+	s->muted = calloc(h, sizeof(*s->muted));
+	s->vms = calloc(s->c.nvms, sizeof(*s->vms));
+	s->vmp = calloc(s->c.nvms, sizeof(*s->vmp));
+	s->dirty = calloc(s->c.nvms, sizeof(*s->dirty));
+	if (s->pubs == NULL || s->muted == NULL || s->vms == NULL ||
+	    s->vmp == NULL || s->dirty == NULL || (s->zctx = zmq_ctx_new()) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < h; i++) {
+		memset(&pc, 0, sizeof(pc));
+		pc.endpoint = s->o.endpoint;
+		memcpy(pc.host_uuid, s->c.hosts[i].uuid, 16);
+		pc.host_name = s->c.hosts[i].name;
+		pc.software = "ballast-sim " SIM_VERSION;
+		pc.caps = caps;
+		pc.ncaps = 3;
+		pc.resend_ms = (int64_t)(s->o.step_s / s->o.speed * 3000);
+		if (pc.resend_ms < 3000)
+			pc.resend_ms = 3000;
+		if ((s->pubs[i] = pub_new(s->zctx, &pc, err, sizeof(err))) == NULL) {
+			log_warnx("%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+send_event(struct sim *s, const struct sim_event *ev)
+{
+	Ballast__V1__CommandStatus	 st = BALLAST__V1__COMMAND_STATUS__INIT;
+
+	st.id = ev->cmd_id;
+	st.state = (Ballast__V1__CommandState)ev->state;
+	st.progress_permille = ev->permille;
+	st.error = (char *)(uintptr_t)ev->error;
+	st.bytes_remaining = ev->bytes_left;
+	st.elapsed_ms = ev->elapsed_ms;
+	pub_send_status(s->pubs[ev->host], &st);
+}
+
+/* Remembers the latest status of a command (bounded, oldest replaced). */
+static struct sim_cmd *
+cmd_slot(struct sim *s, uint64_t id, int create)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->ncmds; i++)
+		if (s->cmds[i].id == id)
+			return &s->cmds[i];
+	if (!create)
+		return NULL;
+	i = s->ncmds < CMD_MEMORY ? s->ncmds++ : id % CMD_MEMORY;
+	memset(&s->cmds[i], 0, sizeof(s->cmds[i]));
+	s->cmds[i].id = id;
+	return &s->cmds[i];
+}
+
+static void
+on_command(void *arg, const Ballast__V1__Command *cmd)
+{
+	struct sim	*s = arg;
+	struct sim_cmd	*known = cmd_slot(s, cmd->id, 0);
+	struct sim_event ev;
+
+	if (known != NULL) {		/* idempotent: answer, never redo */
+		send_event(s, &known->ev);
+		return;
+	}
+	if (cmd->op_case == BALLAST__V1__COMMAND__OP_MIGRATE)
+		sim_cluster_migrate(&s->c, s->cur_host, cmd, &ev);
+	else if (sim_cluster_cancel(&s->c, cmd->cancel->command_id, &ev) < 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.cmd_id = cmd->id;
+		ev.host = s->cur_host;
+		ev.state = BALLAST__V1__COMMAND_STATE__CMD_STATE_REFUSED;
+		util_strlcpy(ev.error, "no such migration running here",
+		    sizeof(ev.error));
+	}
+	cmd_slot(s, cmd->id, 1)->ev = ev;
+	log_info("command %llu on %s: %s%s%s", (unsigned long long)cmd->id,
+	    s->c.hosts[s->cur_host].name,
+	    ev.state == BALLAST__V1__COMMAND_STATE__CMD_STATE_ACCEPTED ?
+	    "accepted" : "refused", ev.error[0] ? ": " : "", ev.error);
+	send_event(s, &ev);
+}
+
+static void
+step(struct sim *s, int64_t elapsed_ms)
+{
+	struct sim_event	 ev[256];
+	Ballast__V1__HostCapacity cap;
+	Ballast__V1__HostCounters cnt;
+	wire_report		 r;
+	struct sim_cmd		*known;
+	size_t			 i, j, n;
+
+	n = sim_cluster_step(&s->c, (int64_t)(s->o.step_s * 1000), ev, 256);
+	for (i = 0; i < n; i++) {
+		if ((known = cmd_slot(s, ev[i].cmd_id, 0)) != NULL)
+			known->ev = ev[i];
+		send_event(s, &ev[i]);
+	}
+	for (i = 0; i < s->c.p.hosts; i++) {
+		for (j = 0; j < s->o.nmutes && !s->muted[i]; j++)
+			if (strcmp(s->o.mutes[j].host, s->c.hosts[i].name) == 0 &&
+			    elapsed_ms >= s->o.mutes[j].after_ms) {
+				s->muted[i] = 1;
+				log_info("%s stops reporting (--mute)",
+				    s->c.hosts[i].name);
+			}
+		if (s->muted[i])
+			continue;
+		sim_cluster_report(&s->c, i, &r, &cap, &cnt, s->vms, s->vmp,
+		    s->dirty);
+		r.interval_ms = (uint32_t)(s->o.step_s / s->o.speed * 1000);
+		pub_send_report(s->pubs[i], &r, util_now_mono_ms());
+		s->reports++;
+	}
+	s->steps++;
+}
+
+static void
+progress(struct sim *s)
+{
+	char		 when[32];
+	time_t		 t = (time_t)(s->c.t_ms / 1000);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	log_info("simulated %s UTC: %llu steps, %llu reports, %llu "
+	    "migrations done, %llu failed", when, (unsigned long long)s->steps,
+	    (unsigned long long)s->reports,
+	    (unsigned long long)s->c.migrations_done,
+	    (unsigned long long)s->c.migrations_failed);
+}
+
+static int
+trace_done(const struct sim *s)
+{
+	int64_t	 end = (s->ts->slot0 + (int64_t)s->ts->nslots) *
+	    (int64_t)s->ts->slot_s * 1000;
+
+	return !s->o.loop && s->c.t_ms >= end;
+}
+
+static void
+run(struct sim *s)
+{
+	zmq_pollitem_t	*items;
+	int64_t		 start = util_now_mono_ms(), next = start, now, last_prog;
+	int64_t		 interval = (int64_t)(s->o.step_s / s->o.speed * 1000);
+	size_t		 i, h = s->c.p.hosts;
+
+	if ((items = calloc(h, sizeof(*items))) == NULL)
+		fatalx("out of memory");
+	last_prog = start;
+	while (!got_stop) {
+		now = util_now_mono_ms();
+		for (i = 0; i < h; i++)
+			items[i] = (zmq_pollitem_t){ pub_socket(s->pubs[i]), 0,
+			    ZMQ_POLLIN, 0 };
+		zmq_poll(items, (int)h, next > now ? (long)(next - now) : 0);
+		for (i = 0; i < h; i++) {
+			s->cur_host = i;
+			if (items[i].revents & ZMQ_POLLIN)
+				pub_dispatch(s->pubs[i], on_command, s);
+		}
+		now = util_now_mono_ms();
+		if (now >= next) {
+			step(s, now - start);
+			next += interval;
+			if (next < now - 10 * interval)
+				next = now;	/* fell far behind: do not burst */
+		}
+		for (i = 0; i < h; i++)
+			pub_tick(s->pubs[i], now);
+		if (now - last_prog >= PROGRESS_MS) {
+			progress(s);
+			last_prog = now;
+		}
+		if ((s->o.duration_s > 0 && now - start >= s->o.duration_s * 1000) ||
+		    trace_done(s))
+			break;
+	}
+	free(items);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sim	 s;
+	struct sigaction sa;
+	char		 err[512];
+	size_t		 i;
+
+	memset(&s, 0, sizeof(s));
+	log_init("ballast-sim", LOG_LVL_INFO);
+	if (parse_args(&s.o, argc, argv) < 0)
+		return 2;
+	if (load_workload(&s) < 0)
+		return 1;
+	if (sim_cluster_init(&s.c, s.ts, &s.o.p, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	for (i = 0; i < s.o.nmutes; i++)
+		if (sim_cluster_host(&s.c, s.o.mutes[i].host) < 0)
+			fatalx("--mute: no host named %s (hosts are hv01..)",
+			    s.o.mutes[i].host);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (start_publishers(&s) < 0)
+		return 1;
+	log_info("%zu hosts, %zu VMs, a report every %.2f s per host to %s",
+	    s.c.p.hosts, s.c.nvms, s.o.step_s / s.o.speed, s.o.endpoint);
+	run(&s);
+	progress(&s);
+	for (i = 0; i < s.c.p.hosts; i++)
+		pub_free(s.pubs[i], 1000);
+	zmq_ctx_term(s.zctx);
+	free(s.pubs);
+	free(s.muted);
+	free(s.vms);
+	free(s.vmp);
+	free(s.dirty);
+	sim_cluster_free(&s.c);
+	trace_free(s.ts);
+	return 0;
+}
