@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: ISC
+# Shared helpers for the integration tests: start the real daemons on
+# free loopback ports, wait for conditions through the JSON API, and
+# stop everything they started, by PID, on exit.
+set -u
+: "${BIN:=bin}" "${TOOLS:=build/tests}"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/ballast-test.XXXXXX)
+PIDS=""
+API_PORT=$((20000 + $$ % 20000))
+REPORTS_PORT=$((API_PORT + 1))
+API="http://127.0.0.1:$API_PORT"
+REPORTS="tcp://127.0.0.1:$REPORTS_PORT"
+TRACES="$ROOT/tests/data/bitbrains-rnd-2013-07-week1-60vm.tar.gz"
+FAILS=0
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.3
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
+note() { echo "# $*"; }
+check() {	# check "description" command...
+	d=$1; shift
+	if "$@"; then ok "$d"; else notok "$d"; fi
+}
+
+# start_balancer NAME [args...]: runs in the background, sets BAL_PID
+start_balancer() {
+	"$BIN/ballast-balancerd" --state-dir "$WORK/state" \
+	    --api "127.0.0.1:$API_PORT" --reports "$REPORTS" "$@" \
+	    >>"$WORK/balancer.log" 2>&1 &
+	BAL_PID=$!
+	PIDS="$PIDS $BAL_PID"
+	wait_for 10 api_up || { notok "balancer answers on $API"; tail -20 "$WORK/balancer.log"; exit 1; }
+}
+
+start_sim() {
+	"$BIN/ballast-sim" --connect "$REPORTS" "$@" >>"$WORK/sim.log" 2>&1 &
+	SIM_PID=$!
+	PIDS="$PIDS $SIM_PID"
+}
+
+api_up() { curl -fsS "$API/api/v1/status" >/dev/null 2>&1; }
+get() { curl -fsS --max-time 5 "$API$1"; }
+status_field() { get /api/v1/status | jq -r ".$1"; }
+
+# wait_for SECONDS command...: polls every 0.2 s
+wait_for() {
+	t=$1; shift
+	end=$(( $(date +%s) + t ))
+	while [ "$(date +%s)" -le "$end" ]; do
+		"$@" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+finish() {
+	[ "$FAILS" -eq 0 ] || { note "balancer log:"; sed 's/^/# /' "$WORK/balancer.log" | tail -30; note "sim log:"; sed 's/^/# /' "$WORK/sim.log" | tail -30; }
+	exit "$FAILS"
+}
