@@ -166,7 +166,7 @@ uint64_t
 util_hash64(const void *p, size_t n)
 {
 	const uint8_t	*b = p;
-	uint64_t	 h = 1469598103934665603ULL;
+	uint64_t	 h = 14695981039346656037ULL;	/* FNV-1a offset basis */
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {

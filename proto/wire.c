@@ -143,24 +143,59 @@ wire_decoder_free(struct wire_decoder *d)
 	free(d);
 }
 
-int
-wire_check_name(const char *s, size_t max, int allow_space)
+/* Length of the UTF-8 sequence at p (1..4), or 0 if it is not valid. */
+static size_t
+wire_utf8_len(const unsigned char *p)
 {
-	size_t	 i;
+	size_t	 n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||	/* overlong */
+	    (n == 3 && p[0] == 0xed && p[1] >= 0xa0) ||	/* surrogates */
+	    (n == 4 && p[0] == 0xf0 && p[1] < 0x90) ||
+	    (n == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+static int
+wire_strict_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+int
+wire_check_name(const char *s, size_t max, int text)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, n;
 
 	if (s == NULL || s[0] == '\0')
 		return -WIRE_E_NAME;
-	for (i = 0; s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= max)
+	while (p[i] != '\0') {
+		if (!text) {
+			if (!wire_strict_char(p[i]))
+				return -WIRE_E_NAME;
+			n = 1;
+		} else if (p[i] < 0x20 || p[i] == 0x7f ||
+		    (n = wire_utf8_len(p + i)) == 0)
 			return -WIRE_E_NAME;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		    c == '-' || c == ':' || c == '@' || c == '+')
-			continue;
-		if (allow_space && c == ' ')
-			continue;
-		return -WIRE_E_NAME;
+		i += n;
+		if (i > max)
+			return -WIRE_E_NAME;
 	}
 	return 0;
 }
@@ -182,10 +217,12 @@ wire_check_uuid(const ProtobufCBinaryData *u)
 static int
 wire_seen(const uint8_t **seen, const uint8_t *uuid)
 {
-	uint64_t	 h;
+	uint64_t	 h, l;
 	size_t		 i;
 
 	memcpy(&h, uuid, sizeof(h));
+	memcpy(&l, uuid + 8, sizeof(l));
+	h ^= l * 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 31;
 	h *= 0x9e3779b97f4a7c15ULL;
 	for (i = h % SEEN_SLOTS;; i = (i + 1) % SEEN_SLOTS) {
@@ -207,8 +244,8 @@ wire_validate_vm(const wire_vm *vm, size_t idx, char *err, size_t errlen)
 		    vm->uuid.len);
 	if (wire_check_name(vm->name, WIRE_MAX_VM_NAME, 1) < 0)
 		return wire_fail(WIRE_E_NAME, err, errlen,
-		    "vm %zu: name empty, longer than %d or unprintable", idx,
-		    WIRE_MAX_VM_NAME);
+		    "vm %zu: name empty, longer than %d bytes, not UTF-8 or "
+		    "with control characters", idx, WIRE_MAX_VM_NAME);
 	if ((int)vm->state < 0 || vm->state > BALLAST__V1__VM_STATE__VM_STATE_PMSUSPENDED)
 		return wire_fail(WIRE_E_ENUM, err, errlen,
 		    "vm %zu: unknown state %d", idx, (int)vm->state);

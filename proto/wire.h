@@ -85,8 +85,13 @@ int	wire_decode(struct wire_decoder *, const void *buf, size_t len,
 int	wire_validate(const wire_envelope *, const uint8_t **seen,
 	    char *err, size_t errlen);
 
-/* A name check shared with configuration parsers: 0 or -WIRE_E_NAME. */
-int	wire_check_name(const char *s, size_t max, int allow_space);
+/*
+ * Checks a name of at most max bytes: with text 0, [A-Za-z0-9._-] only
+ * (host, cluster and capability names); with text 1, any valid UTF-8
+ * without control characters (VM names, software strings).
+ * Returns 0 or -WIRE_E_NAME.
+ */
+int	wire_check_name(const char *s, size_t max, int text);
 
 /*
  * Packs an envelope (its version is set to WIRE_VERSION).  Returns a
