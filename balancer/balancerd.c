@@ -37,6 +37,7 @@ struct balancerd {
 	struct http	*http;
 	struct api_ctx	 api;
 	int		 lock_fd;
+	int		 debug;		/* -d: overrides log-level */
 };
 
 static volatile sig_atomic_t	 got_stop, got_hup;
@@ -60,7 +61,7 @@ usage(FILE *f)
 "                          when it exists, else built-in defaults)\n"
 "  -n, --check             check the configuration, print \"configuration OK\"\n"
 "                          and exit; with -v print it back\n"
-"  -v, --verbose           more output (with -n: the parsed configuration)\n"
+"  -v, --verbose           with -n: print the parsed configuration\n"
 "  -d, --debug             log debug messages\n"
 "      --state-dir dir     where state is kept (default " CONF_DEFAULT_STATE_DIR ")\n"
 "      --reports endpoint  ZeroMQ endpoint for collectors (default\n"
@@ -167,9 +168,9 @@ reload(struct balancerd *env)
 		return;
 	}
 	env->conf.log_level = c.log_level;
-	log_init("ballast-balancerd", c.log_level);
-	log_info("reloaded %s (listen addresses and state-dir take effect "
-	    "at the next start)", env->conf_path);
+	log_init("ballast-balancerd", env->debug ? LOG_LVL_DEBUG : c.log_level);
+	log_info("reloaded %s: log-level applied; the other statements take "
+	    "effect at the next start", env->conf_path);
 }
 
 static void
@@ -264,7 +265,7 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	log_init("ballast-balancerd", LOG_LVL_INFO);
-	if (env.conf_path == NULL && access(DEFAULT_CONF, R_OK) == 0)
+	if (env.conf_path == NULL && access(DEFAULT_CONF, F_OK) == 0)
 		env.conf_path = DEFAULT_CONF;
 	conf_defaults(&env.conf);
 	if (env.conf_path != NULL &&
@@ -289,6 +290,7 @@ main(int argc, char *argv[])
 		printf("configuration OK\n");
 		return 0;
 	}
+	env.debug = debug;
 	log_init("ballast-balancerd", debug ? LOG_LVL_DEBUG : env.conf.log_level);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

@@ -28,6 +28,26 @@ checkpoint_peer_json(const struct ckpt_peer *p)
 	return o;
 }
 
+/* Makes the rename durable: fsync the directory holding path. */
+static void
+checkpoint_sync_dir(const char *path)
+{
+	char	 dir[4096], *slash;
+	int	 fd;
+
+	util_strlcpy(dir, path, sizeof(dir));
+	if ((slash = strrchr(dir, '/')) == NULL)
+		util_strlcpy(dir, ".", sizeof(dir));
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 int
 checkpoint_save(const char *path, const struct ckpt_peer *const *peers,
     size_t n, uint64_t lost, char *err, size_t errlen)
@@ -59,6 +79,8 @@ checkpoint_save(const char *path, const struct ckpt_peer *const *peers,
 			rc = -errno;
 		if (rc == 0 && rename(tmp, path) == -1)
 			rc = -errno;
+		if (rc == 0)
+			checkpoint_sync_dir(path);
 		if (rc != 0)
 			unlink(tmp);
 	}
@@ -99,6 +121,7 @@ checkpoint_load(const char *path, struct ckpt_peer **peers, size_t *n,
 	json_error_t	 jerr;
 	json_t		*root, *arr, *v;
 	json_int_t	 jl = 0;
+	int		 version = 0;
 	struct ckpt_peer *p;
 	size_t		 i;
 
@@ -109,7 +132,8 @@ checkpoint_load(const char *path, struct ckpt_peer **peers, size_t *n,
 		    jerr.column, jerr.text);
 		return -EINVAL;
 	}
-	if (json_unpack(root, "{s:I, s:o}", "reports_lost", &jl, "hosts", &arr) != 0 ||
+	if (json_unpack(root, "{s:i, s:I, s:o}", "version", &version,
+	    "reports_lost", &jl, "hosts", &arr) != 0 || version != 1 ||
 	    !json_is_array(arr) || jl < 0) {
 		snprintf(err, errlen, "%s: not a ballast checkpoint", path);
 		json_decref(root);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,7 +74,7 @@ conf_number(struct conf_parser *ps, const char *what, int64_t min,
 	char	 buf[64];
 	int	 rc;
 
-	if ((rc = conf_arg(ps, what, buf, sizeof(buf))) < 0)
+	if ((rc = conf_arg(ps, "a number", buf, sizeof(buf))) < 0)
 		return rc;
 	if (util_parse_i64(buf, min, max, out) < 0)
 		return conf_error(ps, "%s must be a whole number from %lld to "
@@ -102,20 +103,34 @@ static int
 conf_listen(struct conf_parser *ps)
 {
 	static const char *const port[] = { "port", NULL };
+	unsigned char	 addr[16];
 	char		 what[32];
 	int64_t		 v;
 	int		 rc;
 
 	if ((rc = conf_arg(ps, "\"reports\" or \"api\"", what, sizeof(what))) < 0)
 		return rc;
-	if (strcmp(what, "reports") == 0)
-		return conf_arg(ps, "a ZeroMQ endpoint", ps->c.reports,
-		    sizeof(ps->c.reports));
+	if (strcmp(what, "reports") == 0) {
+		if ((rc = conf_arg(ps, "a ZeroMQ endpoint", ps->c.reports,
+		    sizeof(ps->c.reports))) < 0)
+			return rc;
+		if (strncmp(ps->c.reports, "tcp://", 6) != 0 &&
+		    strncmp(ps->c.reports, "ipc://", 6) != 0)
+			return conf_error(ps, "a reports endpoint is tcp://ADDR:PORT "
+			    "or ipc://PATH, not \"%s\"", ps->c.reports);
+		return 0;
+	}
 	if (strcmp(what, "api") != 0)
 		return conf_error(ps, "listen takes \"reports\" or \"api\", "
 		    "not \"%s\"", what);
 	if ((rc = conf_arg(ps, "an address", ps->c.api_addr,
-	    sizeof(ps->c.api_addr))) < 0 || (rc = conf_expect(ps, port)) < 0 ||
+	    sizeof(ps->c.api_addr))) < 0)
+		return rc;
+	if (inet_pton(AF_INET, ps->c.api_addr, addr) != 1 &&
+	    inet_pton(AF_INET6, ps->c.api_addr, addr) != 1)
+		return conf_error(ps, "the API address must be an IPv4 or IPv6 "
+		    "literal such as 127.0.0.1 or ::1, not \"%s\"", ps->c.api_addr);
+	if ((rc = conf_expect(ps, port)) < 0 ||
 	    (rc = conf_number(ps, "the port", 1, 65535, &v)) < 0)
 		return rc;
 	ps->c.api_port = (int)v;
@@ -175,9 +190,14 @@ conf_statement(struct conf_parser *ps)
 	if (strcmp(kw, "stale-after") == 0)
 		return conf_counted(ps, "stale-after", 1, 1000, ivl,
 		    &ps->c.stale_intervals);
-	if (strcmp(kw, "state-dir") == 0)
-		return conf_arg(ps, "a directory", ps->c.state_dir,
-		    sizeof(ps->c.state_dir));
+	if (strcmp(kw, "state-dir") == 0) {
+		if (conf_arg(ps, "a directory", ps->c.state_dir,
+		    sizeof(ps->c.state_dir)) < 0)
+			return -EINVAL;
+		if (ps->c.state_dir[0] == '\0')
+			return conf_error(ps, "state-dir is empty");
+		return 0;
+	}
 	return conf_error(ps, "unknown keyword \"%s\" (see "
 	    "ballast-balancerd.conf(5))", kw);
 }
@@ -209,6 +229,8 @@ conf_parse(const char *file, const char *text, size_t len, struct conf *out,
 		if ((rc = conf_statement(&ps)) < 0)
 			return rc;
 		t = conf_lex_next(&ps.lx);
+		if (t == CONF_T_ERROR)
+			return conf_error(&ps, "%s", ps.lx.err);
 		if (t != CONF_T_EOL && t != CONF_T_EOF && t != CONF_T_SEMI)
 			return conf_error(&ps, "expected end of line, found %s%s%s",
 			    t == CONF_T_WORD ? "\"" : conf_tok_name(t),
@@ -256,20 +278,43 @@ conf_load(const char *path, struct conf *out, char *err, size_t errlen)
 	return rc;
 }
 
+/* Quotes s for the grammar: \" and \\ escaped. */
+static void
+conf_quote(const char *s, char *out, size_t len)
+{
+	size_t	 n = 0;
+
+	if (len < 3)
+		return;
+	out[n++] = '"';
+	for (; *s != '\0' && n + 3 < len; s++) {
+		if (*s == '"' || *s == '\\')
+			out[n++] = '\\';
+		out[n++] = *s;
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+}
+
 void
 conf_print(const struct conf *c, char *buf, size_t len)
 {
 	static const char *const lv[] = { "warn", "info", "debug" };
+	char	 rep[sizeof(c->reports) * 2 + 3], api[sizeof(c->api_addr) * 2 + 3];
+	char	 dir[sizeof(c->state_dir) * 2 + 3];
 
+	conf_quote(c->reports, rep, sizeof(rep));
+	conf_quote(c->api_addr, api, sizeof(api));
+	conf_quote(c->state_dir, dir, sizeof(dir));
 	snprintf(buf, len,
-	    "listen reports \"%s\"\n"
+	    "listen reports %s\n"
 	    "listen api %s port %d\n"
-	    "state-dir \"%s\"\n"
+	    "state-dir %s\n"
 	    "stale-after %u intervals\n"
 	    "forget-vm-after %u seconds\n"
 	    "checkpoint-every %u ms\n"
 	    "log-level %s\n",
-	    c->reports, c->api_addr, c->api_port, c->state_dir,
+	    rep, api, c->api_port, dir,
 	    c->stale_intervals, c->forget_vm_s, c->checkpoint_ms,
 	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1]);
 }

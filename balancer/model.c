@@ -284,8 +284,10 @@ model_vm_update(struct model *m, struct model_vm *vm, struct model_host *h,
 	struct model_vm_counters	 cur;
 	int				 baseline = 0;
 
+	if (vm->host == NULL && vm->prev_host == h)
+		vm->host = h;	/* back after a missed report: same process */
 	if (vm->host != h) {
-		if (vm->host != NULL || vm->c_time_ms != 0) {
+		if (vm->host != NULL || vm->prev_host != NULL) {
 			vm->moves++;
 			m->st.vm_moves++;
 		}
@@ -370,8 +372,10 @@ model_apply_vms(struct model *m, struct model_host *h, const wire_report *r,
 	/* VMs the host no longer reports: no host until one does. */
 	old_n = h->nvms;
 	for (i = 0; i < old_n; i++)
-		if (h->vms[i]->gen != m->gen && h->vms[i]->host == h)
+		if (h->vms[i]->gen != m->gen && h->vms[i]->host == h) {
+			h->vms[i]->prev_host = h;
 			h->vms[i]->host = NULL;
+		}
 	tmp = h->vms;
 	h->vms = h->vms_next;
 	h->vms_next = tmp;

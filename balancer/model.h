@@ -53,6 +53,7 @@ struct model_vm {
 	uint8_t			 uuid[16];
 	char			 name[WIRE_MAX_VM_NAME + 1];
 	struct model_host	*host;		/* NULL: no host reports it now */
+	struct model_host	*prev_host;	/* the host before host became NULL */
 	int			 state;		/* Ballast__V1__VmState */
 	uint32_t		 vcpus;
 	uint64_t		 mem_max, mem_balloon, mem_rss, mem_unused;

@@ -42,7 +42,7 @@ static int
 conf_word_char(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr("_./:@%+-*?[]", c) != NULL;
+	    (c >= '0' && c <= '9') || strchr("_./:@%+-", c) != NULL;
 }
 
 static enum conf_tok

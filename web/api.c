@@ -71,7 +71,7 @@ api_host(const struct model_host *h, int64_t now_ms)
 	    "cpu_steal", h->cpu_steal, "cpus", (int)h->cpus,
 	    "cpu_mhz", (int)h->cpu_mhz, "mem_bytes", (json_int_t)h->mem_bytes,
 	    "mem_used_bytes", (json_int_t)h->mem_used,
-	    "nic_bps", (json_int_t)h->nic_bps, "vms", (int)h->nvms,
+	    "nic_bits_per_s", (json_int_t)h->nic_bps, "vms", (int)h->nvms,
 	    "vm_cpu_mhz", h->vm_cpu_mhz,
 	    "sample_time_ms", (json_int_t)h->sample_time_ms,
 	    "last_report_age_s", (double)(now_ms - h->last_ms) / 1000.0,
