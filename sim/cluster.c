@@ -52,6 +52,56 @@ sim_slot(const struct sim_cluster *c, int64_t t_ms)
 	return c->ts->slot0 + s;
 }
 
+static long
+sim_vm_by_name(const struct sim_cluster *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nvms; i++)
+		if (strcmp(c->vms[i].tv->name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Applies a placement file's lines; returns 0 or -EINVAL with err set. */
+static int
+sim_place_file(struct sim_cluster *c, char *err, size_t errlen)
+{
+	const char	*p = c->p.placement_text, *eol;
+	char		 line[256], vm[128], host[64], extra[2];
+	long		 v, h;
+	int		 lineno = 0, n;
+
+	while (p != NULL && *p != '\0') {
+		eol = strchr(p, '\n');
+		n = (int)(eol ? eol - p : (long)strlen(p));
+		lineno++;
+		snprintf(line, sizeof(line), "%.*s", n, p);
+		p = eol ? eol + 1 : NULL;
+		if (strchr(line, '#') != NULL)
+			*strchr(line, '#') = '\0';
+		n = sscanf(line, "%127s %63s %1s", vm, host, extra);
+		if (n <= 0)
+			continue;
+		if (n != 2) {
+			snprintf(err, errlen, "%s:%d: want \"VM-NAME HOST-NAME\"",
+			    c->p.placement_name, lineno);
+			return -EINVAL;
+		}
+		if ((v = sim_vm_by_name(c, vm)) < 0 ||
+		    (h = sim_cluster_host(c, host)) < 0) {
+			snprintf(err, errlen, "%s:%d: no %s named \"%s\"",
+			    c->p.placement_name, lineno, v < 0 ? "VM" : "host",
+			    v < 0 ? vm : host);
+			return -EINVAL;
+		}
+		c->hosts[c->vms[v].host].nvms--;
+		c->vms[v].host = (size_t)h;
+		c->hosts[h].nvms++;
+	}
+	return 0;
+}
+
 static int
 sim_place(struct sim_cluster *c, char *err, size_t errlen)
 {
@@ -61,7 +111,7 @@ sim_place(struct sim_cluster *c, char *err, size_t errlen)
 	if ((used = calloc(c->p.hosts, sizeof(*used))) == NULL)
 		return -ENOMEM;
 	for (i = 0; i < c->nvms; i++) {
-		if (c->p.placement == SIM_PLACE_ROUND_ROBIN)
+		if (c->p.placement != SIM_PLACE_FIRST_FIT)
 			h = i % c->p.hosts;
 		else {
 			for (h = 0; h < c->p.hosts; h++)
@@ -79,6 +129,8 @@ sim_place(struct sim_cluster *c, char *err, size_t errlen)
 		c->hosts[h].nvms++;
 	}
 	free(used);
+	if (c->p.placement == SIM_PLACE_FILE)
+		return sim_place_file(c, err, errlen);
 	return 0;
 }
 
@@ -434,6 +486,11 @@ sim_cluster_migrate(struct sim_cluster *c, size_t src,
 	    &mig->downtime_s) < 0) {
 		mig->total_s = NOCONV_FAIL_S;
 		mig->downtime_s = -1;
+	}
+	if (m->deadline_ms != 0 && (int64_t)m->deadline_ms <= c->t_ms) {
+		free(mig);
+		return sim_refuse(ev, cmd->id, src,
+		    "the deadline has already passed");
 	}
 	if (m->deadline_ms != 0)
 		mig->deadline_s = ((double)m->deadline_ms - (double)c->t_ms) / 1000.0;

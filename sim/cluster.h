@@ -25,7 +25,13 @@
 #include "trace.h"
 #include "wire.h"
 
-enum sim_placement { SIM_PLACE_ROUND_ROBIN = 0, SIM_PLACE_FIRST_FIT };
+/*
+ * Initial placement: VM i on host i mod H; first fit by memory; or a
+ * placement file's text: one "VM-NAME HOST-NAME" pair a line, '#' starts
+ * a comment, VMs it does not name go round-robin.
+ */
+enum sim_placement { SIM_PLACE_ROUND_ROBIN = 0, SIM_PLACE_FIRST_FIT,
+	SIM_PLACE_FILE };
 
 struct sim_params {
 	size_t		 hosts;
@@ -36,6 +42,8 @@ struct sim_params {
 	uint64_t	 bandwidth;		/* migration bytes/s, default 1 GiB/s */
 	unsigned	 max_downtime_ms;	/* default 300 */
 	enum sim_placement placement;
+	const char	*placement_text;	/* SIM_PLACE_FILE: its contents */
+	const char	*placement_name;	/* its name, for messages */
 	const char	*cluster;		/* default "sim" */
 };
 
@@ -99,7 +107,8 @@ struct sim_cluster {
 /*
  * Places the trace's VMs on p->hosts hosts named hv01, hv02, ...
  * Returns 0, or -EINVAL with a reason in err (no hosts, a VM larger
- * than a host under first-fit) or -ENOMEM.  The trace set must outlive
+ * than a host under first-fit, a placement file line naming an unknown
+ * VM or host, as "file:line: ...") or -ENOMEM.  The trace set must outlive
  * the cluster.
  */
 int	sim_cluster_init(struct sim_cluster *, const struct trace_set *,

@@ -22,7 +22,9 @@
 
 #define SIM_VERSION	"0.1.0"
 #define MAX_MUTES	64
-#define CMD_MEMORY	1024	/* command ids remembered for idempotency */
+#define CMD_MEMORY	1024	/* command ids remembered for idempotency; ids
+				   hash into this many slots, so an id 1024
+				   commands old may be forgotten */
 #define PROGRESS_MS	10000
 
 struct sim_mute {
@@ -64,6 +66,7 @@ struct sim {
 	Ballast__V1__DirtyRate *dirty;
 	uint64_t	 steps, reports;
 	size_t		 cur_host;	/* for the command callback */
+	char		*placement;	/* placement file text */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -83,11 +86,13 @@ usage(FILE *f)
 "  --traces PATH        Bitbrains-format traces: a folder or .tar(.gz|.xz) of N.csv\n"
 "                       (default: the seeded synthetic generator)\n"
 "  --vms N              VMs (synthetic: default 200; traces: at most N, default all)\n"
-"  --hosts N            simulated hosts hv01..hvNN (default 16)\n"
+"  --hosts N            simulated hosts hv01, hv02, ... (hv001, ... from 100\n"
+"                       hosts on) (default 16)\n"
 "  --host-cpus N        CPUs per host (default 32)\n"
 "  --host-mhz N         MHz per CPU (default 2600)\n"
 "  --host-mem SIZE      memory per host, e.g. 256G (default 256G)\n"
-"  --placement P        round-robin or first-fit (default round-robin)\n"
+"  --placement P        round-robin, first-fit, or a file of \"VM HOST\" lines\n"
+"                       (default round-robin)\n"
 "  --speed X            simulated seconds per real second (default 1)\n"
 "  --step SECONDS       simulated seconds between reports (default 10)\n"
 "  --bandwidth SIZE     migration bandwidth per second, e.g. 1G (default 1G)\n"
@@ -144,31 +149,42 @@ parse_size(const char *opt, const char *s, uint64_t *out)
 }
 
 static int
+parse_count(const char *opt, const char *s, int64_t min, int64_t max,
+    int64_t *out)
+{
+	if (util_parse_i64(s, min, max, out) == 0)
+		return 0;
+	fprintf(stderr, "ballast-sim: %s wants a whole number from %lld to "
+	    "%lld, not \"%s\"\n", opt, (long long)min, (long long)max, s);
+	return -1;
+}
+
+static int
 parse_opt(struct sim_opts *o, int ch, const char *arg)
 {
-	double	 v;
+	int64_t	 n;
 
 	switch (ch) {
 	case 't': o->traces = arg; return 0;
-	case 'V': if (parse_num("--vms", arg, 1, 1e6, &v)) return -1;
-		o->vms = (size_t)v; return 0;
-	case 'H': if (parse_num("--hosts", arg, 1, 10000, &v)) return -1;
-		o->p.hosts = (size_t)v; return 0;
-	case 'c': if (parse_num("--host-cpus", arg, 1, 4096, &v)) return -1;
-		o->p.host_cpus = (unsigned)v; return 0;
-	case 'z': if (parse_num("--host-mhz", arg, 100, 10000, &v)) return -1;
-		o->p.host_mhz = (unsigned)v; return 0;
+	case 'V': if (parse_count("--vms", arg, 1, 1000000, &n)) return -1;
+		o->vms = (size_t)n; return 0;
+	case 'H': if (parse_count("--hosts", arg, 1, 10000, &n)) return -1;
+		o->p.hosts = (size_t)n; return 0;
+	case 'c': if (parse_count("--host-cpus", arg, 1, 4096, &n)) return -1;
+		o->p.host_cpus = (unsigned)n; return 0;
+	case 'z': if (parse_count("--host-mhz", arg, 100, 10000, &n)) return -1;
+		o->p.host_mhz = (unsigned)n; return 0;
 	case 'm': return parse_size("--host-mem", arg, &o->p.host_mem);
 	case 'b': return parse_size("--bandwidth", arg, &o->p.bandwidth);
-	case 'D': if (parse_num("--max-downtime", arg, 1, 60000, &v)) return -1;
-		o->p.max_downtime_ms = (unsigned)v; return 0;
+	case 'D': if (parse_count("--max-downtime", arg, 1, 60000, &n)) return -1;
+		o->p.max_downtime_ms = (unsigned)n; return 0;
 	case 's': return parse_num("--speed", arg, 0.001, 1e7, &o->speed);
 	case 'S': return parse_num("--step", arg, 0.05, 86400, &o->step_s);
 	case 'd': return parse_num("--duration", arg, 0, 1e9, &o->duration_s);
 	case 'e': o->endpoint = arg; return 0;
 	case 'C': o->p.cluster = arg; return 0;
-	case 'r': if (parse_num("--seed", arg, 0, 1e15, &v)) return -1;
-		o->seed = (uint64_t)v; return 0;
+	case 'r': if (parse_count("--seed", arg, 0, INT64_MAX, &n)) return -1;
+		o->seed = (uint64_t)n; return 0;
 	case 'o': o->loop = 0; return 0;
 	case 'M':
 		if (parse_mute(o, arg) == 0)
@@ -181,9 +197,8 @@ parse_opt(struct sim_opts *o, int ch, const char *arg)
 		else if (strcmp(arg, "first-fit") == 0)
 			o->p.placement = SIM_PLACE_FIRST_FIT;
 		else {
-			fprintf(stderr, "ballast-sim: --placement is "
-			    "round-robin or first-fit\n");
-			return -1;
+			o->p.placement = SIM_PLACE_FILE;
+			o->p.placement_name = arg;
 		}
 		return 0;
 	}
@@ -258,6 +273,27 @@ parse_args(struct sim_opts *o, int argc, char *argv[])
 	return 0;
 }
 
+/* Reads a placement file into memory (at most 1 MiB). */
+static char *
+read_placement(const char *path)
+{
+	FILE	*f = fopen(path, "r");
+	char	*buf;
+	size_t	 n;
+
+	if (f == NULL) {
+		log_warn("--placement %s (not round-robin, first-fit or a "
+		    "readable file)", path);
+		return NULL;
+	}
+	if ((buf = calloc(1, 1024 * 1024 + 1)) == NULL)
+		fatalx("out of memory");
+	n = fread(buf, 1, 1024 * 1024, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
 static int
 load_workload(struct sim *s)
 {
@@ -290,7 +326,7 @@ load_workload(struct sim *s)
 	sp.slot_s = 10;
 	sp.nslots = 8640;
 	sp.day_s = 86400;
-	sp.start_s = (util_now_real_ms() / 1000) / 86400 * 86400;
+	sp.start_s = util_now_real_ms() / 1000 / sp.slot_s * sp.slot_s;
 	if ((rc = synth_generate(&sp, &s->ts)) < 0) {
 		log_warnx("synthetic workload: %s", strerror(-rc));
 		return -1;
@@ -349,7 +385,7 @@ send_event(struct sim *s, const struct sim_event *ev)
 	pub_send_status(s->pubs[ev->host], &st);
 }
 
-/* Remembers the latest status of a command (bounded, oldest replaced). */
+/* Remembers the latest status of a command (bounded, see CMD_MEMORY). */
 static struct sim_cmd *
 cmd_slot(struct sim *s, uint64_t id, int create)
 {
@@ -366,6 +402,33 @@ cmd_slot(struct sim *s, uint64_t id, int create)
 	return &s->cmds[i];
 }
 
+/*
+ * A cancel: the migration it names gets its CANCELLED status (sent and
+ * remembered now), and the cancel command itself is DONE, or REFUSED
+ * when no such migration runs here.
+ */
+static void
+cancel(struct sim *s, const Ballast__V1__Command *cmd, struct sim_event *ev)
+{
+	struct sim_event	 mev;
+	struct sim_cmd		*mig;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd_id = cmd->id;
+	ev->host = s->cur_host;
+	if (sim_cluster_cancel(&s->c, cmd->cancel->command_id, &mev) < 0) {
+		ev->state = BALLAST__V1__COMMAND_STATE__CMD_STATE_REFUSED;
+		util_strlcpy(ev->error, "no such migration running here",
+		    sizeof(ev->error));
+		return;
+	}
+	if ((mig = cmd_slot(s, mev.cmd_id, 0)) != NULL)
+		mig->ev = mev;
+	send_event(s, &mev);
+	ev->state = BALLAST__V1__COMMAND_STATE__CMD_STATE_DONE;
+	ev->permille = 1000;
+}
+
 static void
 on_command(void *arg, const Ballast__V1__Command *cmd)
 {
@@ -379,19 +442,13 @@ on_command(void *arg, const Ballast__V1__Command *cmd)
 	}
 	if (cmd->op_case == BALLAST__V1__COMMAND__OP_MIGRATE)
 		sim_cluster_migrate(&s->c, s->cur_host, cmd, &ev);
-	else if (sim_cluster_cancel(&s->c, cmd->cancel->command_id, &ev) < 0) {
-		memset(&ev, 0, sizeof(ev));
-		ev.cmd_id = cmd->id;
-		ev.host = s->cur_host;
-		ev.state = BALLAST__V1__COMMAND_STATE__CMD_STATE_REFUSED;
-		util_strlcpy(ev.error, "no such migration running here",
-		    sizeof(ev.error));
-	}
+	else
+		cancel(s, cmd, &ev);
 	cmd_slot(s, cmd->id, 1)->ev = ev;
 	log_info("command %llu on %s: %s%s%s", (unsigned long long)cmd->id,
 	    s->c.hosts[s->cur_host].name,
-	    ev.state == BALLAST__V1__COMMAND_STATE__CMD_STATE_ACCEPTED ?
-	    "accepted" : "refused", ev.error[0] ? ": " : "", ev.error);
+	    ev.state == BALLAST__V1__COMMAND_STATE__CMD_STATE_REFUSED ?
+	    "refused" : "accepted", ev.error[0] ? ": " : "", ev.error);
 	send_event(s, &ev);
 }
 
@@ -511,6 +568,10 @@ main(int argc, char *argv[])
 		return 2;
 	if (load_workload(&s) < 0)
 		return 1;
+	if (s.o.p.placement == SIM_PLACE_FILE &&
+	    (s.placement = read_placement(s.o.p.placement_name)) == NULL)
+		return 1;
+	s.o.p.placement_text = s.placement;
 	if (sim_cluster_init(&s.c, s.ts, &s.o.p, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
 		return 1;
@@ -539,5 +600,6 @@ main(int argc, char *argv[])
 	free(s.dirty);
 	sim_cluster_free(&s.c);
 	trace_free(s.ts);
+	free(s.placement);
 	return 0;
 }
