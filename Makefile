@@ -115,7 +115,7 @@ demo: deps-if-missing all
 
 bench: all
 	$(MAKE) $(BENCH)
-	$(BENCH) --vms 200 --reports 20000
+	$(BENCH)
 
 deps:
 	tools/deps.sh $(DEBS)
