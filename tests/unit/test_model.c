@@ -1,0 +1,691 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests of balancer/model.c: the live picture built from host
+ * reports: counts, rates from counter deltas, gaps, counter restarts,
+ * VMs that move or vanish, stale hosts, names and bounds.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include "model.h"
+#include "wire.h"
+
+#define MAXV		16
+#define T0_MS		1700000000000ULL	/* a sample time in 2023 */
+#define MHZ		2400
+#define SEC		1000000000ULL		/* ns */
+
+
+/* A HostReport under construction, with room for MAXV VMs. */
+struct hrep {
+	wire_report			 r;
+	Ballast__V1__HostCapacity	 cap;
+	Ballast__V1__HostCounters	 ctr;
+	wire_vm				 vm[MAXV];
+	wire_vm				*vmp[MAXV];
+	uint8_t				 vu[MAXV][16];
+	char				 vname[MAXV][32];
+	uint8_t				 hu[16];
+	char				 hname[64];
+};
+
+static void
+host_uuid(int id, uint8_t u[16])
+{
+	memset(u, 0, 16);
+	u[0] = 0x10;
+	u[1] = (uint8_t)id;
+	u[15] = 0x01;
+}
+
+static void
+vm_uuid(int id, uint8_t u[16])
+{
+	memset(u, 0, 16);
+	u[0] = 0x20;
+	u[1] = (uint8_t)(id >> 8);
+	u[2] = (uint8_t)id;
+	u[15] = 0x02;
+}
+
+/*
+ * Starts a report of host `id` named `name`, sample time t_ms, with
+ * host CPU counters busy/idle (ns) and no VMs yet.
+ */
+static void
+mk_host(struct hrep *h, int id, const char *name, uint64_t seq,
+    uint64_t t_ms, uint64_t busy, uint64_t idle)
+{
+	memset(h, 0, sizeof(*h));
+	ballast__v1__host_report__init(&h->r);
+	ballast__v1__host_capacity__init(&h->cap);
+	ballast__v1__host_counters__init(&h->ctr);
+	host_uuid(id, h->hu);
+	snprintf(h->hname, sizeof(h->hname), "%s", name);
+	h->r.host_uuid.data = h->hu;
+	h->r.host_uuid.len = 16;
+	h->r.host_name = h->hname;
+	h->r.cluster = (char *)(uintptr_t)"test";
+	h->r.seq = seq;
+	h->r.incarnation = 1;
+	h->r.sample_time_ms = t_ms;
+	h->r.interval_ms = 1000;
+	h->cap.cpus = 16;
+	h->cap.cpu_mhz = MHZ;
+	h->cap.memory_bytes = 64ULL << 30;
+	h->cap.nic_bps = 10000000000ULL;
+	h->r.capacity = &h->cap;
+	h->ctr.cpu_busy_ns = busy;
+	h->ctr.cpu_idle_ns = idle;
+	h->ctr.mem_used_bytes = 16ULL << 30;
+	h->ctr.mem_available_bytes = 48ULL << 30;
+	h->r.counters = &h->ctr;
+	h->r.vms = h->vmp;
+	h->r.n_vms = 0;
+}
+
+/* Adds VM `id` with `vcpus` and cpu_time_ns; returns it for more. */
+static wire_vm *
+add_vm(struct hrep *h, int id, uint32_t vcpus, uint64_t cpu_ns)
+{
+	wire_vm	*v;
+	size_t	 i = h->r.n_vms;
+
+	assert_true(i < MAXV);
+	v = &h->vm[i];
+	ballast__v1__vm_sample__init(v);
+	vm_uuid(id, h->vu[i]);
+	snprintf(h->vname[i], sizeof(h->vname[i]), "vm-%d", id);
+	v->uuid.data = h->vu[i];
+	v->uuid.len = 16;
+	v->name = h->vname[i];
+	v->state = BALLAST__V1__VM_STATE__VM_STATE_RUNNING;
+	v->vcpus = vcpus;
+	v->cpu_time_ns = cpu_ns;
+	v->mem_max_bytes = 4ULL << 30;
+	v->mem_rss_bytes = 1ULL << 30;
+	h->vmp[i] = v;
+	h->r.n_vms = i + 1;
+	return v;
+}
+
+/* Checks the report is one wire_decode() would accept, then applies it. */
+static int
+apply(struct model *m, struct hrep *h, int64_t now_ms)
+{
+	wire_envelope	 e = BALLAST__V1__ENVELOPE__INIT;
+	char		 err[256];
+
+	e.version = WIRE_VERSION;
+	e.body_case = BALLAST__V1__ENVELOPE__BODY_REPORT;
+	e.report = &h->r;
+	if (wire_validate(&e, NULL, err, sizeof(err)) != 0)
+		fail_msg("test report is invalid: %s", err);
+	return model_apply_report(m, &h->r, now_ms);
+}
+
+static const struct model_vm *
+vm_get(const struct model *m, int id)
+{
+	uint8_t	 u[16];
+
+	vm_uuid(id, u);
+	return model_vm_by_uuid(m, u);
+}
+
+static const struct model_host *
+host_get(const struct model *m, int id)
+{
+	uint8_t	 u[16];
+
+	host_uuid(id, u);
+	return model_host_by_uuid(m, u);
+}
+
+/* Is vm in h's list of VMs? */
+static int
+host_has(const struct model_host *h, const struct model_vm *vm)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->nvms; i++)
+		if (h->vms[i] == vm)
+			return 1;
+	return 0;
+}
+
+static void
+test_counts_and_rates(void **state)
+{
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_host	*a;
+	const struct model_vm	*v;
+	wire_vm			*s;
+
+	(void)state;
+	assert_non_null(m = model_new(NULL));
+	assert_int_equal(model_host_count(m), 0);
+	assert_int_equal(model_vm_count(m), 0);
+
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 100 * SEC, 300 * SEC);
+	add_vm(&h, 1, 2, 10 * SEC);
+	add_vm(&h, 2, 4, 20 * SEC);
+	s = add_vm(&h, 3, 1, 30 * SEC);
+	s->net_rx_bytes = 1000;
+	s->blk_wr_ops = 50;
+	assert_int_equal(apply(m, &h, 1000), 0);
+	assert_int_equal(model_host_count(m), 1);
+	assert_int_equal(model_vm_count(m), 3);
+	assert_non_null(a = host_get(m, 1));
+	assert_string_equal(a->name, "kvm-a");
+	assert_string_equal(a->cluster, "test");
+	assert_int_equal(a->nvms, 3);
+	assert_int_equal(a->cpus, 16);
+	assert_int_equal(a->cpu_mhz, MHZ);
+	assert_int_equal(a->has_rates, 0);	/* one sample: no rate yet */
+	assert_near(a->mem_util, 0.25, 1e-9);
+	assert_non_null(v = vm_get(m, 1));
+	assert_ptr_equal(v->host, a);
+	assert_string_equal(v->name, "vm-1");
+	assert_int_equal(v->vcpus, 2);
+	assert_int_equal(v->has_rates, 0);
+
+	/* one second later: busy +3 s, idle +9 s; VMs +1 s CPU each */
+	mk_host(&h, 1, "kvm-a", 2, T0_MS + 1000, 103 * SEC, 309 * SEC);
+	add_vm(&h, 1, 2, 11 * SEC);
+	add_vm(&h, 2, 4, 21 * SEC);
+	s = add_vm(&h, 3, 1, 31 * SEC);
+	s->net_rx_bytes = 3000;
+	s->blk_wr_ops = 150;
+	assert_int_equal(apply(m, &h, 2000), 0);
+	assert_int_equal(model_host_count(m), 1);
+	assert_int_equal(model_vm_count(m), 3);
+	a = host_get(m, 1);
+	assert_int_equal(a->has_rates, 1);
+	assert_near(a->cpu_util, 0.25, 1e-9);
+	assert_int_equal(a->seq, 2);
+
+	v = vm_get(m, 1);	/* 2 vCPUs, 1 s of CPU in 1 s */
+	assert_int_equal(v->has_rates, 1);
+	assert_near(v->r.cpu_util, 0.5, 1e-9);
+	assert_near(v->r.cpu_mhz, 1.0 * MHZ, 1e-6);
+	v = vm_get(m, 2);	/* 4 vCPUs */
+	assert_near(v->r.cpu_util, 0.25, 1e-9);
+	assert_near(v->r.cpu_mhz, 1.0 * MHZ, 1e-6);
+	v = vm_get(m, 3);	/* 1 vCPU, busy all the time */
+	assert_near(v->r.cpu_util, 1.0, 1e-9);
+	assert_near(v->r.net_rx_bps, 2000.0, 1e-9);
+	assert_near(v->r.blk_wr_iops, 100.0, 1e-9);
+	assert_near(a->vm_cpu_mhz, 3.0 * MHZ, 1e-6);
+	assert_int_equal(v->cpu_win.n, 1);
+	model_free(m);
+}
+
+static void
+test_sample_gap(void **state)
+{
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_vm	*v;
+
+	(void)state;
+	assert_non_null(m = model_new(NULL));
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 0, 0);
+	add_vm(&h, 1, 2, 10 * SEC);
+	assert_int_equal(apply(m, &h, 1000), 0);
+	mk_host(&h, 1, "kvm-a", 2, T0_MS + 1000, 0, 0);
+	add_vm(&h, 1, 2, 11 * SEC);
+	assert_int_equal(apply(m, &h, 2000), 0);
+	assert_near(vm_get(m, 1)->r.cpu_util, 0.5, 1e-9);
+
+	/* two reports lost: 1.5 s of CPU over 3 s, not over the 1 s interval */
+	mk_host(&h, 1, "kvm-a", 5, T0_MS + 4000, 0, 0);
+	add_vm(&h, 1, 2, 12 * SEC + SEC / 2);
+	assert_int_equal(apply(m, &h, 5000), 0);
+	v = vm_get(m, 1);
+	assert_near(v->r.cpu_util, 0.25, 1e-9);
+	assert_near(v->r.cpu_mhz, 0.5 * MHZ, 1e-6);
+	assert_int_equal(v->c_time_ms, T0_MS + 4000);
+	assert_int_equal(v->resets, 0);
+	model_free(m);
+}
+
+static void
+test_counter_reset(void **state)
+{
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_vm	*v;
+	const struct model_host	*a;
+
+	(void)state;
+	assert_non_null(m = model_new(NULL));
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 10 * SEC, 30 * SEC);
+	add_vm(&h, 1, 2, 10 * SEC);
+	assert_int_equal(apply(m, &h, 1000), 0);
+	mk_host(&h, 1, "kvm-a", 2, T0_MS + 1000, 11 * SEC, 33 * SEC);
+	add_vm(&h, 1, 2, 11 * SEC);
+	assert_int_equal(apply(m, &h, 2000), 0);
+	v = vm_get(m, 1);
+	assert_near(v->r.cpu_util, 0.5, 1e-9);
+	assert_int_equal(v->cpu_win.n, 1);
+
+	/* the VM's counters restart (cpu time goes down); host's too */
+	mk_host(&h, 1, "kvm-a", 3, T0_MS + 2000, 1 * SEC, 2 * SEC);
+	add_vm(&h, 1, 2, 1 * SEC / 10);
+	assert_int_equal(apply(m, &h, 3000), 0);
+	v = vm_get(m, 1);
+	a = host_get(m, 1);
+	assert_int_equal(v->resets, 1);
+	assert_int_equal(model_stats(m)->vm_resets, 1);
+	assert_int_equal(v->has_rates, 1);
+	assert_near(v->r.cpu_util, 0.5, 1e-9);		/* held */
+	assert_near(v->r.cpu_mhz, 1.0 * MHZ, 1e-6);
+	assert_int_equal(v->cpu_win.n, 1);		/* no new sample */
+	assert_near(a->cpu_util, 0.25, 1e-9);		/* held */
+
+	/* and rates go on from the new baseline */
+	mk_host(&h, 1, "kvm-a", 4, T0_MS + 3000, 2 * SEC, 5 * SEC);
+	add_vm(&h, 1, 2, 1 * SEC / 10 + 2 * SEC);
+	assert_int_equal(apply(m, &h, 4000), 0);
+	v = vm_get(m, 1);
+	a = host_get(m, 1);
+	assert_near(v->r.cpu_util, 1.0, 1e-9);
+	assert_int_equal(v->resets, 1);
+	assert_int_equal(v->cpu_win.n, 2);
+	assert_near(a->cpu_util, 0.25, 1e-9);
+	model_free(m);
+}
+
+/*
+ * Host A reports VMs 1 and 2, host B VM 3; then VM 1 migrates to B.
+ * new_first: B reports it before A stops reporting it.
+ */
+static void
+check_move(int new_first)
+{
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_host	*a, *b;
+	const struct model_vm	*v;
+	int64_t			 now = 1000;
+	uint64_t		 t = T0_MS;
+
+	assert_non_null(m = model_new(NULL));
+	mk_host(&h, 1, "kvm-a", 1, t, 0, 0);
+	add_vm(&h, 1, 2, 10 * SEC);
+	add_vm(&h, 2, 2, 10 * SEC);
+	assert_int_equal(apply(m, &h, now), 0);
+	mk_host(&h, 2, "kvm-b", 1, t, 0, 0);
+	add_vm(&h, 3, 2, 10 * SEC);
+	assert_int_equal(apply(m, &h, now), 0);
+	t += 1000;
+	now += 1000;
+	mk_host(&h, 1, "kvm-a", 2, t, 0, 0);
+	add_vm(&h, 1, 2, 11 * SEC);
+	add_vm(&h, 2, 2, 10 * SEC);
+	assert_int_equal(apply(m, &h, now), 0);
+	v = vm_get(m, 1);
+	assert_near(v->r.cpu_util, 0.5, 1e-9);
+	assert_int_equal(v->cpu_win.n, 1);
+
+	t += 1000;
+	now += 1000;
+	if (!new_first) {
+		mk_host(&h, 1, "kvm-a", 3, t, 0, 0);
+		add_vm(&h, 2, 2, 10 * SEC);
+		assert_int_equal(apply(m, &h, now), 0);
+		assert_null(vm_get(m, 1)->host);
+	}
+	/* on B its counters start again from (nearly) zero */
+	mk_host(&h, 2, "kvm-b", 2, t, 0, 0);
+	add_vm(&h, 3, 2, 10 * SEC);
+	add_vm(&h, 1, 2, SEC / 5);
+	assert_int_equal(apply(m, &h, now), 0);
+	a = host_get(m, 1);
+	b = host_get(m, 2);
+	v = vm_get(m, 1);
+	assert_ptr_equal(v->host, b);
+	assert_int_equal(a->nvms, 1);
+	assert_false(host_has(a, v));
+	assert_int_equal(b->nvms, 2);
+	assert_true(host_has(b, v));
+	assert_int_equal(v->moves, 1);
+	assert_int_equal(model_stats(m)->vm_moves, 1);
+	assert_int_equal(v->resets, 0);
+	assert_int_equal(model_vm_count(m), 3);
+	/* no new rate from the first report on B: the old one is kept */
+	assert_near(v->r.cpu_util, 0.5, 1e-9);
+	assert_int_equal(v->cpu_win.n, 1);
+
+	if (new_first) {
+		mk_host(&h, 1, "kvm-a", 3, t, 0, 0);
+		add_vm(&h, 2, 2, 10 * SEC);
+		assert_int_equal(apply(m, &h, now), 0);
+		a = host_get(m, 1);
+		v = vm_get(m, 1);
+		assert_ptr_equal(v->host, b);
+		assert_int_equal(a->nvms, 1);
+		assert_int_equal(b->nvms, 2);
+		assert_int_equal(v->moves, 1);
+	}
+
+	/* the next report on B gives a rate from B's baseline */
+	t += 1000;
+	now += 1000;
+	mk_host(&h, 2, "kvm-b", 3, t, 0, 0);
+	add_vm(&h, 3, 2, 10 * SEC);
+	add_vm(&h, 1, 2, SEC / 5 + SEC / 2);
+	assert_int_equal(apply(m, &h, now), 0);
+	v = vm_get(m, 1);
+	assert_near(v->r.cpu_util, 0.25, 1e-9);
+	assert_near(v->r.cpu_mhz, 0.5 * MHZ, 1e-6);
+	assert_int_equal(v->cpu_win.n, 2);
+	assert_int_equal(v->moves, 1);
+	assert_int_equal(v->resets, 0);
+	assert_near(host_get(m, 2)->vm_cpu_mhz, 0.5 * MHZ, 1e-6);
+	model_free(m);
+}
+
+static void
+test_move_new_host_first(void **state)
+{
+	(void)state;
+	check_move(1);
+}
+
+static void
+test_move_old_host_first(void **state)
+{
+	(void)state;
+	check_move(0);
+}
+
+static void
+test_vanish_and_forget(void **state)
+{
+	struct model_limits	 lim = { .forget_vm_s = 60 };
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_vm	*v;
+
+	(void)state;
+	assert_non_null(m = model_new(&lim));
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 0, 0);
+	add_vm(&h, 1, 2, SEC);
+	add_vm(&h, 2, 2, SEC);
+	add_vm(&h, 3, 2, SEC);
+	assert_int_equal(apply(m, &h, 10000), 0);
+	mk_host(&h, 1, "kvm-a", 2, T0_MS + 1000, 0, 0);
+	add_vm(&h, 2, 2, SEC);
+	assert_int_equal(apply(m, &h, 11000), 0);
+	assert_int_equal(host_get(m, 1)->nvms, 1);
+	assert_int_equal(model_vm_count(m), 3);
+	assert_non_null(v = vm_get(m, 1));
+	assert_null(v->host);
+	assert_null(vm_get(m, 3)->host);
+	assert_non_null(vm_get(m, 2)->host);
+
+	/* last named at 10000: kept through 10000 + 60 s */
+	model_tick(m, 10000 + 60000);
+	assert_int_equal(model_vm_count(m), 3);
+	assert_non_null(vm_get(m, 1));
+	model_tick(m, 10000 + 60001);
+	assert_int_equal(model_vm_count(m), 1);
+	assert_null(vm_get(m, 1));
+	assert_null(vm_get(m, 3));
+	/* a VM still reported is never forgotten, however old */
+	assert_non_null(v = vm_get(m, 2));
+	assert_ptr_equal(model_vm_at(m, 0), v);
+	assert_null(model_vm_at(m, 1));
+	assert_int_equal(model_stats(m)->vms_forgotten, 2);
+	model_tick(m, 10000 + 600000);
+	assert_int_equal(model_vm_count(m), 1);
+
+	/* a forgotten VM that comes back is a new VM */
+	mk_host(&h, 1, "kvm-a", 3, T0_MS + 2000, 0, 0);
+	add_vm(&h, 2, 2, SEC);
+	add_vm(&h, 1, 2, SEC);
+	assert_int_equal(apply(m, &h, 700000), 0);
+	assert_int_equal(model_vm_count(m), 2);
+	assert_non_null(v = vm_get(m, 1));
+	assert_ptr_equal(v->host, host_get(m, 1));
+	assert_int_equal(v->moves, 0);
+	assert_int_equal(v->has_rates, 0);
+	model_free(m);
+}
+
+static void
+test_stale(void **state)
+{
+	struct model_limits	 lim = { .stale_intervals = 3 };
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_host	*a;
+
+	(void)state;
+	assert_non_null(m = model_new(&lim));
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 10 * SEC, 30 * SEC);
+	add_vm(&h, 1, 2, SEC);
+	assert_int_equal(apply(m, &h, 10000), 0);
+	mk_host(&h, 1, "kvm-a", 2, T0_MS + 1000, 11 * SEC, 33 * SEC);
+	add_vm(&h, 1, 2, SEC);
+	assert_int_equal(apply(m, &h, 11000), 0);
+	mk_host(&h, 2, "kvm-b", 1, T0_MS + 1000, 0, 0);
+	assert_int_equal(apply(m, &h, 11000), 0);
+
+	model_tick(m, 11000 + 3000);		/* exactly 3 intervals */
+	assert_int_equal(model_stale_count(m), 0);
+	assert_false(host_get(m, 1)->stale);
+	model_tick(m, 11000 + 3001);
+	assert_int_equal(model_stale_count(m), 2);
+	a = host_get(m, 1);
+	assert_true(a->stale);
+	assert_int_equal(model_stats(m)->stale_transitions, 2);
+	/* its figures are kept, not emptied */
+	assert_int_equal(a->nvms, 1);
+	assert_int_equal(model_host_count(m), 2);
+	assert_near(a->cpu_util, 0.25, 1e-9);
+	assert_ptr_equal(vm_get(m, 1)->host, a);
+	model_tick(m, 20000);			/* no second transition */
+	assert_int_equal(model_stats(m)->stale_transitions, 2);
+
+	/* a new report clears it */
+	mk_host(&h, 1, "kvm-a", 3, T0_MS + 9000, 19 * SEC, 57 * SEC);
+	add_vm(&h, 1, 2, SEC);
+	assert_int_equal(apply(m, &h, 21000), 0);
+	a = host_get(m, 1);
+	assert_false(a->stale);
+	assert_int_equal(model_stale_count(m), 1);
+	model_tick(m, 21000 + 1500);
+	assert_false(host_get(m, 1)->stale);
+	assert_true(host_get(m, 2)->stale);
+	model_tick(m, 21000 + 3001);
+	assert_true(host_get(m, 1)->stale);
+	assert_int_equal(model_stats(m)->stale_transitions, 3);
+	model_free(m);
+}
+
+static void
+test_stale_default(void **state)
+{
+	struct model	*m;
+	struct hrep	 h;
+
+	(void)state;
+	assert_non_null(m = model_new(NULL));
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 0, 0);
+	h.r.interval_ms = 2000;			/* the host's own interval */
+	assert_int_equal(apply(m, &h, 0), 0);
+	model_tick(m, 6000);
+	assert_int_equal(model_stale_count(m), 0);
+	model_tick(m, 6001);
+	assert_int_equal(model_stale_count(m), 1);
+	model_free(m);
+}
+
+static void
+test_name_conflict_and_rename(void **state)
+{
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_host	*a;
+
+	(void)state;
+	assert_non_null(m = model_new(NULL));
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 0, 0);
+	assert_int_equal(apply(m, &h, 1000), 0);
+	mk_host(&h, 2, "kvm-a", 1, T0_MS, 0, 0);
+	add_vm(&h, 1, 2, SEC);
+	assert_int_equal(apply(m, &h, 1000), -EEXIST);
+	assert_int_equal(model_host_count(m), 1);
+	assert_int_equal(model_vm_count(m), 0);
+	assert_null(host_get(m, 2));
+	assert_int_equal(model_stats(m)->name_conflicts, 1);
+	a = model_host_by_name(m, "kvm-a");
+	assert_non_null(a);
+	assert_ptr_equal(a, host_get(m, 1));
+
+	/* the same uuid under a new name is a rename */
+	mk_host(&h, 2, "kvm-b", 1, T0_MS, 0, 0);
+	assert_int_equal(apply(m, &h, 1000), 0);
+	mk_host(&h, 1, "kvm-z", 2, T0_MS + 1000, 0, 0);
+	assert_int_equal(apply(m, &h, 2000), 0);
+	assert_int_equal(model_host_count(m), 2);
+	assert_null(model_host_by_name(m, "kvm-a"));
+	assert_ptr_equal(model_host_by_name(m, "kvm-z"), host_get(m, 1));
+	assert_string_equal(model_host_at(m, 0)->name, "kvm-b");
+	assert_string_equal(model_host_at(m, 1)->name, "kvm-z");
+	/* and the freed name may be taken by another host */
+	mk_host(&h, 3, "kvm-a", 1, T0_MS, 0, 0);
+	assert_int_equal(apply(m, &h, 2000), 0);
+	assert_string_equal(model_host_at(m, 0)->name, "kvm-a");
+	assert_int_equal(model_stats(m)->name_conflicts, 1);
+	model_free(m);
+}
+
+static void
+test_sorted_and_lookup(void **state)
+{
+	static const char *const names[] = { "kvm-m", "kvm-c", "a1",
+	    "kvm-10", "kvm-2", "zeta", "kvm-b", "kvm-a" };
+	const size_t		 n = sizeof(names) / sizeof(names[0]);
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_host	*x;
+	uint8_t			 u[16];
+	size_t			 i;
+
+	(void)state;
+	assert_non_null(m = model_new(NULL));
+	for (i = 0; i < n; i++) {
+		mk_host(&h, (int)i + 1, names[i], 1, T0_MS, 0, 0);
+		add_vm(&h, (int)i + 1, 1, SEC);
+		assert_int_equal(apply(m, &h, 1000), 0);
+	}
+	assert_int_equal(model_host_count(m), n);
+	assert_int_equal(model_vm_count(m), n);
+	for (i = 1; i < n; i++)
+		assert_true(strcmp(model_host_at(m, i - 1)->name,
+		    model_host_at(m, i)->name) < 0);
+	assert_string_equal(model_host_at(m, 0)->name, "a1");
+	assert_string_equal(model_host_at(m, n - 1)->name, "zeta");
+	assert_null(model_host_at(m, n));
+	for (i = 0; i < n; i++) {
+		x = model_host_by_name(m, names[i]);
+		assert_non_null(x);
+		host_uuid((int)i + 1, u);
+		assert_memory_equal(x->uuid, u, 16);
+		assert_ptr_equal(model_host_by_uuid(m, u), x);
+		assert_ptr_equal(vm_get(m, (int)i + 1)->host, x);
+	}
+	assert_null(model_host_by_name(m, "kvm-"));
+	assert_null(model_host_by_name(m, "kvm-zz"));
+	assert_null(model_host_by_name(m, ""));
+	host_uuid(200, u);
+	assert_null(model_host_by_uuid(m, u));
+	vm_uuid(200, u);
+	assert_null(model_vm_by_uuid(m, u));
+	assert_null(model_vm_at(m, n));
+	model_free(m);
+}
+
+static void
+test_max_hosts(void **state)
+{
+	struct model_limits	 lim = { .max_hosts = 2 };
+	struct model		*m;
+	struct hrep		 h;
+
+	(void)state;
+	assert_non_null(m = model_new(&lim));
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 0, 0);
+	assert_int_equal(apply(m, &h, 1000), 0);
+	mk_host(&h, 2, "kvm-b", 1, T0_MS, 0, 0);
+	assert_int_equal(apply(m, &h, 1000), 0);
+	mk_host(&h, 3, "kvm-c", 1, T0_MS, 0, 0);
+	add_vm(&h, 1, 1, SEC);
+	assert_int_equal(apply(m, &h, 1000), -ENOSPC);
+	assert_int_equal(model_host_count(m), 2);
+	assert_int_equal(model_vm_count(m), 0);
+	assert_null(host_get(m, 3));
+	assert_null(model_host_by_name(m, "kvm-c"));
+	assert_int_equal(model_stats(m)->hosts_refused, 1);
+	/* known hosts still report */
+	mk_host(&h, 2, "kvm-b", 2, T0_MS + 1000, 0, 0);
+	add_vm(&h, 1, 1, SEC);
+	assert_int_equal(apply(m, &h, 2000), 0);
+	assert_int_equal(model_vm_count(m), 1);
+	model_free(m);
+}
+
+static void
+test_max_vms(void **state)
+{
+	struct model_limits	 lim = { .max_vms = 3 };
+	struct model		*m;
+	struct hrep		 h;
+	int			 i;
+
+	(void)state;
+	assert_non_null(m = model_new(&lim));
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 0, 0);
+	for (i = 1; i <= 5; i++)
+		add_vm(&h, i, 1, SEC);
+	assert_int_equal(apply(m, &h, 1000), 0);
+	assert_int_equal(model_vm_count(m), 3);
+	assert_int_equal(host_get(m, 1)->nvms, 3);
+	assert_int_equal(model_stats(m)->vms_refused, 2);
+	model_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counts_and_rates),
+		cmocka_unit_test(test_sample_gap),
+		cmocka_unit_test(test_counter_reset),
+		cmocka_unit_test(test_move_new_host_first),
+		cmocka_unit_test(test_move_old_host_first),
+		cmocka_unit_test(test_vanish_and_forget),
+		cmocka_unit_test(test_stale),
+		cmocka_unit_test(test_stale_default),
+		cmocka_unit_test(test_name_conflict_and_rename),
+		cmocka_unit_test(test_sorted_and_lookup),
+		cmocka_unit_test(test_max_hosts),
+		cmocka_unit_test(test_max_vms),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
