@@ -360,6 +360,13 @@ start_publishers(struct sim *s)
 		pc.software = "ballast-sim " SIM_VERSION;
 		pc.caps = caps;
 		pc.ncaps = 3;
+		/* keep 11 minutes of reports: a balancer restart of up to
+		   10 minutes loses nothing */
+		pc.max_pending = (size_t)(660.0 / (s->o.step_s / s->o.speed)) + 1;
+		if (pc.max_pending < 64)
+			pc.max_pending = 64;
+		if (pc.max_pending > 20000)
+			pc.max_pending = 20000;
 		pc.resend_ms = (int64_t)(s->o.step_s / s->o.speed * 3000);
 		if (pc.resend_ms < 3000)
 			pc.resend_ms = 3000;
