@@ -41,8 +41,8 @@ conf_lex_getc(struct conf_lex *lx)
 static int
 conf_word_char(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr("_./:@%+-", c) != NULL;
+	return c != 0 && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("_./:@%+-", c) != NULL);
 }
 
 static enum conf_tok
@@ -102,6 +102,8 @@ conf_lex_next(struct conf_lex *lx)
 		return lx->tok = CONF_T_EOF;
 	if (c == '"')
 		return conf_lex_string(lx);
+	if (c == 0)
+		return conf_lex_fail(lx, "a NUL byte in the file");
 	if (strchr("\n{};", c) != NULL) {
 		conf_lex_getc(lx);
 		lx->text[0] = (char)c;

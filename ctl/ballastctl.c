@@ -23,6 +23,7 @@
 
 #include "fmt.h"
 #include "log.h"
+#include "policy.h"
 #include "util.h"
 
 #define CTL_VERSION		"0.1.0"
@@ -33,6 +34,7 @@
 #define CTL_NAME_LEN		256		/* a host name, escaped */
 
 #define EXIT_API		1
+#define EXIT_INVALID		1	/* policy check: a bad file */
 #define EXIT_USAGE		2
 
 #define CTL_SYNOPSIS \
@@ -40,6 +42,7 @@
 
 static const char ctl_help[] =
 	CTL_SYNOPSIS
+	"       ballastctl policy check FILE [-v]\n"
 	"       ballastctl -h | --help | --version\n"
 	"\n"
 	"Commands:\n"
@@ -49,6 +52,9 @@ static const char ctl_help[] =
 	"  vms [--host NAME]   every VM, or only those on host NAME\n"
 	"  host NAME           one host in detail, with its VMs\n"
 	"  vm UUID|NAME        one VM in detail, by UUID or by name\n"
+	"  policy check FILE   check a policy file (ballast.policy(5));"
+	" needs no\n"
+	"                      balancer\n"
 	"\n"
 	"Options:\n"
 	"  --api URL           the balancer's API (default: $BALLAST_API,"
@@ -58,17 +64,23 @@ static const char ctl_help[] =
 	" tables\n"
 	"  --timeout SECONDS   give up on the API after SECONDS"
 	" (default 10)\n"
+	"  -v, --verbose       with policy check: print the policy back,"
+	" every\n"
+	"                      setting explicit\n"
 	"  -h, --help          print this help and exit\n"
 	"  --version           print the version and exit\n"
 	"\n"
 	"Options may come before or after the command.\n"
-	"Exit status: 0 success, 1 API or network error, 2 usage error.\n";
+	"Exit status: 0 success, 1 API or network error (policy check: an"
+	" invalid\n"
+	"or unreadable file), 2 usage error.\n";
 
 /* What the command line asked for. */
 struct ctl {
 	char		 api[CTL_URL_LEN];	/* base URL, no trailing '/' */
 	double		 timeout;		/* seconds, > 0 */
 	int		 json;			/* --json */
+	int		 verbose;		/* -v, for policy check */
 	const char	*host;			/* vms --host NAME, or NULL */
 };
 
@@ -102,6 +114,7 @@ static const struct option ctl_opts[] = {
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	OPT_VERSION },
 	{ "host",	required_argument,	NULL,	OPT_HOST },
+	{ "verbose",	no_argument,		NULL,	'v' },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -567,7 +580,7 @@ ctl_options(int argc, char **argv, struct ctl *ctl)
 	int		 ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", ctl_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":hv", ctl_opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_API:
 			api = optarg;
@@ -585,6 +598,9 @@ ctl_options(int argc, char **argv, struct ctl *ctl)
 			break;
 		case OPT_HOST:
 			ctl->host = optarg;
+			break;
+		case 'v':
+			ctl->verbose = 1;
 			break;
 		case 'h':
 			fputs(ctl_help, stdout);
@@ -606,6 +622,43 @@ ctl_options(int argc, char **argv, struct ctl *ctl)
 	    ctl_usage();
 }
 
+/*
+ * policy check FILE [-v]: parses a policy file, no balancer needed.
+ * Prints it back with -v, then "FILE: policy OK"; or the parser's
+ * "file:line:col: what is wrong" line and returns EXIT_INVALID.
+ */
+static int
+ctl_policy(const struct ctl *ctl, int argc, char **argv)
+{
+	struct policy	*p;
+	char		 err[1024], text[1024];
+
+	if (argc != 3 || strcmp(argv[1], "check") != 0 || *argv[2] == '\0') {
+		log_warnx("policy: expected 'ballastctl policy check FILE "
+		    "[-v]'");
+		return ctl_usage();
+	}
+	if (ctl->json || ctl->host != NULL) {
+		log_warnx("--json and --host do not apply to policy check");
+		return ctl_usage();
+	}
+	if ((p = malloc(sizeof(*p))) == NULL) {
+		log_warnx("out of memory");
+		return EXIT_INVALID;
+	}
+	if (policy_load(argv[2], p, err, sizeof(err)) < 0) {
+		fmt_sanitize(text, sizeof(text), err);
+		fprintf(stderr, "%s\n", text);
+		free(p);
+		return EXIT_INVALID;
+	}
+	if (ctl->verbose)
+		policy_print(p, stdout);
+	printf("%s: policy OK\n", argv[2]);
+	free(p);
+	return 0;
+}
+
 /* Runs the command argv[0] with its arguments; returns an exit status. */
 static int
 ctl_run(const struct ctl *ctl, int argc, char **argv)
@@ -615,6 +668,12 @@ ctl_run(const struct ctl *ctl, int argc, char **argv)
 
 	if (argc < 1) {
 		log_warnx("no command given");
+		return ctl_usage();
+	}
+	if (strcmp(argv[0], "policy") == 0)
+		return ctl_policy(ctl, argc, argv);
+	if (ctl->verbose) {
+		log_warnx("-v belongs to the policy check command");
 		return ctl_usage();
 	}
 	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
