@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "conf_lex.h"
 #include "log.h"
+#include "rrdbatch.h"
 #include "util.h"
 
 struct conf_parser {
@@ -154,6 +155,27 @@ conf_log_level(struct conf_parser *ps)
 	return conf_error(ps, "log-level is warn, info or debug, not \"%s\"", buf);
 }
 
+/* rrdcached "ADDRESS" or rrdcached none. */
+static int
+conf_rrdcached(struct conf_parser *ps)
+{
+	char	 buf[sizeof(ps->c.rrdcached)];
+	int	 rc;
+
+	if ((rc = conf_arg(ps, "an rrdcached address or \"none\"", buf,
+	    sizeof(buf))) < 0)
+		return rc;
+	if (strcmp(buf, "none") == 0) {
+		ps->c.rrdcached[0] = '\0';
+		return 0;
+	}
+	if (rrdbatch_check_addr(buf) < 0)
+		return conf_error(ps, "an rrdcached address is unix:/PATH, "
+		    "/PATH, HOST:PORT, [IPV6]:PORT or HOST, not \"%s\"", buf);
+	memcpy(ps->c.rrdcached, buf, sizeof(buf));
+	return 0;
+}
+
 static int
 conf_counted(struct conf_parser *ps, const char *what, int64_t min,
     int64_t max, const char *const *unit, unsigned *out)
@@ -187,6 +209,8 @@ conf_statement(struct conf_parser *ps)
 		return conf_listen(ps);
 	if (strcmp(kw, "log-level") == 0)
 		return conf_log_level(ps);
+	if (strcmp(kw, "rrdcached") == 0)
+		return conf_rrdcached(ps);
 	if (strcmp(kw, "stale-after") == 0)
 		return conf_counted(ps, "stale-after", 1, 1000, ivl,
 		    &ps->c.stale_intervals);
@@ -302,8 +326,13 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	static const char *const lv[] = { "warn", "info", "debug" };
 	char	 rep[sizeof(c->reports) * 2 + 3], api[sizeof(c->api_addr) * 2 + 3];
 	char	 dir[sizeof(c->state_dir) * 2 + 3];
+	char	 rrdc[sizeof(c->rrdcached) * 2 + 3];
 
 	conf_quote(c->reports, rep, sizeof(rep));
+	if (c->rrdcached[0] != '\0')
+		conf_quote(c->rrdcached, rrdc, sizeof(rrdc));
+	else
+		util_strlcpy(rrdc, "none", sizeof(rrdc));
 	conf_quote(c->api_addr, api, sizeof(api));
 	conf_quote(c->state_dir, dir, sizeof(dir));
 	snprintf(buf, len,
@@ -313,8 +342,10 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	    "stale-after %u intervals\n"
 	    "forget-vm-after %u seconds\n"
 	    "checkpoint-every %u ms\n"
-	    "log-level %s\n",
+	    "log-level %s\n"
+	    "rrdcached %s\n",
 	    rep, api, c->api_port, dir,
 	    c->stale_intervals, c->forget_vm_s, c->checkpoint_ms,
-	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1]);
+	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1],
+	    rrdc);
 }

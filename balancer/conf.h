@@ -10,6 +10,7 @@
  *   forget-vm-after 600 seconds
  *   checkpoint-every 1000 ms
  *   log-level info
+ *   rrdcached "unix:/run/rrdcached.sock"
  *
  * One statement per line; every statement is optional and states its
  * default in conf_defaults().  conf_parse() fills a fresh struct and
@@ -34,6 +35,7 @@ struct conf {
 	unsigned	 forget_vm_s;
 	unsigned	 checkpoint_ms;
 	int		 log_level;	/* enum log_level */
+	char		 rrdcached[256]; /* rrdcached address; "": write RRDs directly */
 };
 
 void	conf_defaults(struct conf *);

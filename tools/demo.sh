@@ -1,15 +1,28 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # make demo: the real balancer and a simulated 16-host, 200-VM cluster
-# that find each other on loopback with their defaults.  Ctrl-C stops both.
+# that find each other on loopback with their defaults, and an rrdcached
+# (journal in the state directory) for the history.  Ctrl-C stops all
+# three, by PID.
 set -eu
 cd "$(dirname "$0")/.."
 STATE=${BALLAST_DEMO_STATE:-$(mktemp -d /tmp/ballast-demo.XXXXXX)}
-bin/ballast-balancerd --state-dir "$STATE" &
+mkdir -p "$STATE/rrd" "$STATE/rrdcached.journal"
+RRDC="unix:$STATE/rrdcached.sock"
+rrdcached -g -l "$RRDC" -b "$STATE/rrd" -B -j "$STATE/rrdcached.journal" \
+    -p "$STATE/rrdcached.pid" -w 300 -f 3600 >"$STATE/rrdcached.log" 2>&1 &
+RRDCD=$!
+sleep 0.5
+if ! kill -0 "$RRDCD" 2>/dev/null; then
+	echo "demo: rrdcached did not start (see $STATE/rrdcached.log)" >&2
+	exit 1
+fi
+bin/ballast-balancerd --state-dir "$STATE" --rrdcached "$RRDC" &
 BAL=$!
 sleep 0.5
 if ! kill -0 "$BAL" 2>/dev/null; then
 	echo "demo: the balancer did not start (is another one on port 8470/8471?)" >&2
+	kill "$RRDCD" 2>/dev/null || true
 	exit 1
 fi
 # one simulated minute per real second of a synthetic day: lively graphs
@@ -18,13 +31,17 @@ SIM=$!
 stop() {
 	trap - INT TERM EXIT
 	echo
-	echo "demo: stopping (sim $SIM, balancer $BAL)"
+	echo "demo: stopping (sim $SIM, balancer $BAL, rrdcached $RRDCD)"
 	kill "$SIM" "$BAL" 2>/dev/null || true
 	wait "$SIM" "$BAL" 2>/dev/null || true
+	kill "$RRDCD" 2>/dev/null || true	# after the balancer's last flush
+	wait "$RRDCD" 2>/dev/null || true
 	echo "demo: stopped; state kept in $STATE"
 }
 trap stop INT TERM EXIT
 sleep 3
+VM=$(curl -fsS http://127.0.0.1:8470/api/v1/vms 2>/dev/null | jq -r '.[0].uuid // empty' 2>/dev/null || true)
+VM=${VM:-UUID}
 cat <<MSG
 
   ballast demo is running: 16 simulated hypervisors, 200 VMs.
@@ -32,10 +49,16 @@ cat <<MSG
     API:        http://127.0.0.1:8470/api/v1/status
                 http://127.0.0.1:8470/api/v1/hosts
                 http://127.0.0.1:8470/api/v1/vms
+    Metrics:    http://127.0.0.1:8470/metrics
+    Graphs:     http://127.0.0.1:8470/graph/cluster.png?metric=imbalance&start=-1h
+                http://127.0.0.1:8470/graph/host/hv01.png?metric=cpu&start=-1h
+                http://127.0.0.1:8470/graph/vm/$VM.svg?metric=mem&start=-1h
+                (metric=cpu|vcpu_delay|mem|disk|net; a VM's UUID is in
+                bin/ballastctl vms; .png or .svg; width=, height=)
     CLI:        bin/ballastctl status | hosts | vms
-    State:      $STATE
+    State:      $STATE (RRD files in rrd/, rrdcached at $RRDC)
 
-  Press Ctrl-C to stop both daemons.
+  Press Ctrl-C to stop the three of them.
 
 MSG
 bin/ballastctl hosts || true

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "graph.h"
 #include "util.h"
 
 #define API_PREFIX	"/api/v1/"
@@ -163,6 +165,64 @@ api_vms(const struct api_ctx *a, const char *id, struct http_response *r)
 	api_json(r, 200, api_vm(vm));
 }
 
+static void
+api_metrics(const struct api_ctx *a, struct http_response *r, int64_t now_ms)
+{
+	struct prom_sources	 src;
+
+	memset(&src, 0, sizeof(src));
+	src.model = a->model;
+	src.ingest = a->ingest;
+	src.plan = a->plan;
+	src.rrd = a->rrd != NULL ? rrdx_stats(a->rrd) : NULL;
+	src.uptime_s = (double)(now_ms - a->start_ms) / 1000.0;
+	if (prom_render(&src, &r->body, &r->len) < 0) {
+		api_error(r, 500, "out of memory");
+		return;
+	}
+	r->status = 200;
+	r->content_type = PROM_CONTENT_TYPE;
+}
+
+/* GET /graph/...: 400 for a bad parameter, 404 when no history yet. */
+static void
+api_graph(const struct api_ctx *a, const struct http_request *req,
+    struct http_response *r)
+{
+	struct graph_req	 g;
+	struct graph_env	 env;
+	const char		*name = NULL;
+	uint8_t			*img, u[16];
+	char			 err[512];
+	size_t			 len;
+	int			 rc;
+
+	if (a->rrd == NULL) {
+		api_error(r, 404, "no history is kept");
+		return;
+	}
+	if (graph_parse(req->path + strlen("/graph/"),
+	    http_query_arg(req, "metric"), http_query_arg(req, "start"),
+	    http_query_arg(req, "width"), http_query_arg(req, "height"), &g,
+	    err, sizeof(err)) < 0) {
+		api_error(r, 400, err);
+		return;
+	}
+	if (g.kind == GRAPH_VM && util_uuid_parse(g.id, u) == 0)
+		name = rrdx_vm_name(a->rrd, u);
+	env.rrd_dir = rrdx_dir(a->rrd);
+	env.daemon = rrdx_daemon(a->rrd);
+	if ((rc = graph_render(&env, &g, name, &img, &len, err,
+	    sizeof(err))) < 0) {
+		api_error(r, rc == -ENOENT ? 404 : 500, err);
+		return;
+	}
+	r->status = 200;
+	r->body = (char *)img;
+	r->len = len;
+	r->content_type = graph_content_type(g.fmt);
+}
+
 /* Matches "/api/v1/<coll>" or "/api/v1/<coll>/<rest>"; sets *rest. */
 static int
 api_route(const char *path, const char *coll, const char **rest)
@@ -188,7 +248,23 @@ api_handle(void *arg, const struct http_request *req, struct http_response *r)
 	const struct api_ctx	*a = arg;
 	const char		*p, *rest;
 	int64_t			 now = util_now_mono_ms();
+	int			 metrics, graph;
 
+	metrics = strcmp(req->path, "/metrics") == 0;
+	graph = strncmp(req->path, "/graph/", strlen("/graph/")) == 0;
+	if ((metrics || graph) && strcmp(req->method, "GET") != 0 &&
+	    strcmp(req->method, "HEAD") != 0) {
+		api_error(r, 405, "this endpoint is read-only");
+		return;
+	}
+	if (metrics) {
+		api_metrics(a, r, now);
+		return;
+	}
+	if (graph) {
+		api_graph(a, req, r);
+		return;
+	}
 	if (strncmp(req->path, API_PREFIX, strlen(API_PREFIX)) != 0) {
 		api_error(r, 404, "not found; the API is under /api/v1/");
 		return;

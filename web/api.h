@@ -8,7 +8,14 @@
  *   GET /api/v1/vms             array of VMs
  *   GET /api/v1/vms/{uuid}      one VM
  *
- * Errors are {"error": "..."} with 400, 404 or 405.
+ *
+ * and, beside the API, read-only too:
+ *
+ *   GET /metrics                Prometheus text exposition (prom.h)
+ *   GET /graph/...              history graphs, PNG or SVG (graph.h)
+ *
+ * Errors are {"error": "..."} with 400, 404 or 405 (500 when a graph
+ * cannot be drawn).
  */
 #ifndef BALLAST_API_H
 #define BALLAST_API_H
@@ -18,6 +25,8 @@
 #include "http.h"
 #include "ingest.h"
 #include "model.h"
+#include "prom.h"
+#include "rrd.h"
 
 #define BALLAST_VERSION	"0.1.0"
 
@@ -26,6 +35,8 @@ struct api_ctx {
 	const struct model		*model;
 	const struct ingest_stats	*ingest;
 	int64_t				 start_ms;	/* monotonic */
+	const struct rrdx		*rrd;		/* NULL: no history */
+	const struct prom_plan_stats	*plan;		/* NULL until the planner */
 };
 
 /* An http_handler: arg is a struct api_ctx. */

@@ -46,6 +46,29 @@ start_sim() {
 	PIDS="$PIDS $SIM_PID"
 }
 
+# start_rrdcached [args...]: rrdcached in the foreground (so its PID is
+# ours), its files under $WORK/state/rrd, journal under $WORK/state;
+# sets RRDC_PID and RRDC_ADDR.  Run again after a kill to restart it.
+start_rrdcached() {
+	mkdir -p "$WORK/state/rrd" "$WORK/state/rrdcached.journal"
+	RRDC_SOCK="$WORK/state/rrdcached.sock"
+	RRDC_ADDR="unix:$RRDC_SOCK"
+	rrdcached -g -l "$RRDC_ADDR" -b "$WORK/state/rrd" -B \
+	    -j "$WORK/state/rrdcached.journal" -p "$WORK/rrdcached.pid" \
+	    -w 60 -f 120 "$@" >>"$WORK/rrdcached.log" 2>&1 &
+	RRDC_PID=$!
+	PIDS="$PIDS $RRDC_PID"
+	wait_for 10 rrdc_up || { notok "rrdcached answers on $RRDC_ADDR"; tail -20 "$WORK/rrdcached.log"; exit 1; }
+}
+rrdc_up() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(2)
+s.connect(sys.argv[1])
+s.sendall(b"PING\n")
+sys.exit(0 if s.recv(64).startswith(b"0 PONG") else 1)' "$RRDC_SOCK" 2>/dev/null
+}
+
 api_up() { curl -fsS "$API/api/v1/status" >/dev/null 2>&1; }
 get() { curl -fsS --max-time 5 "$API$1"; }
 status_field() { get /api/v1/status | jq -r ".$1"; }

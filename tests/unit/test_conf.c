@@ -51,6 +51,7 @@ assert_conf_equal(const struct conf *a, const struct conf *b)
 	assert_int_equal(a->forget_vm_s, b->forget_vm_s);
 	assert_int_equal(a->checkpoint_ms, b->checkpoint_ms);
 	assert_int_equal(a->log_level, b->log_level);
+	assert_string_equal(a->rrdcached, b->rrdcached);
 }
 
 /*
@@ -95,6 +96,7 @@ test_defaults(void **state)
 	assert_int_equal(c.forget_vm_s, 600);
 	assert_int_equal(c.checkpoint_ms, 1000);
 	assert_int_equal(c.log_level, LOG_LVL_INFO);
+	assert_string_equal(c.rrdcached, "");
 
 	/* an empty file, or only comments and blank lines: the defaults */
 	memset(&d, 0x5a, sizeof(d));
@@ -367,6 +369,42 @@ test_print_roundtrip(void **state)
 	assert_int_equal(d.log_level, LOG_LVL_DEBUG);
 }
 
+/* rrdcached "ADDRESS" | none: the forms rrdcached's -l takes. */
+static void
+test_rrdcached(void **state)
+{
+	static const char *const good[] = {
+		"unix:/run/rrdcached.sock", "/var/run/rrdcached.sock",
+		"127.0.0.1:42217", "[::1]:42217", "localhost", "rrd.example:1",
+	};
+	struct conf	 c, d;
+	char		 text[512], buf[4096];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), "rrdcached \"%s\"\n", good[i]);
+		parse_ok(text, &c);
+		assert_string_equal(c.rrdcached, good[i]);
+		conf_print(&c, buf, sizeof(buf));
+		parse_ok(buf, &d);
+		assert_conf_equal(&d, &c);
+	}
+	parse_ok("rrdcached \"unix:/x.sock\"\nrrdcached none\n", &c);
+	assert_string_equal(c.rrdcached, "");
+	conf_print(&c, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "rrdcached none\n"));
+	check_bad("rrdcached \"unix:relative.sock\"\n", 1, 11,
+	    "an rrdcached address is unix:/PATH, /PATH, HOST:PORT, "
+	    "[IPV6]:PORT or HOST, not \"unix:relative.sock\"");
+	check_bad("rrdcached \"127.0.0.1:0\"\n", 1, 11, NULL);
+	check_bad("rrdcached \"127.0.0.1:65536\"\n", 1, 11, NULL);
+	check_bad("rrdcached \"a b\"\n", 1, 11, NULL);
+	check_bad("rrdcached \"a:b:c\"\n", 1, 11, NULL);
+	check_bad("rrdcached \"[::1\"\n", 1, 11, NULL);
+	check_bad("rrdcached\n", 1, 10, NULL);
+}
+
 static void
 test_load(void **state)
 {
@@ -412,6 +450,7 @@ main(void)
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_error_keeps_out),
 		cmocka_unit_test(test_print_roundtrip),
+		cmocka_unit_test(test_rrdcached),
 		cmocka_unit_test(test_load),
 	};
 
