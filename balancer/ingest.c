@@ -236,6 +236,11 @@ ingest_sequence(struct ingest *in, struct ingest_peer *p, const wire_report *r)
 {
 	struct ckpt_peer	*ck = &p->ck;
 
+	if (p->known && r->incarnation < ck->incarnation) {
+		/* from before the collector's restart: nothing new in it */
+		in->st.reports_duplicate++;
+		return 0;
+	}
 	if (!p->known || ck->incarnation != r->incarnation) {
 		if (p->known)
 			log_info("host %s: collector restarted (incarnation "

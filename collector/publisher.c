@@ -10,12 +10,13 @@
 #include "util.h"
 
 #define PUB_RESEND_BURST	64	/* reports resent per tick at most */
+#define PUB_NEVER		INT64_MIN
 
 struct pub_entry {
 	uint64_t	 seq;
 	uint8_t		*buf;
 	size_t		 len;
-	int64_t		 sent_ms;	/* last time it went out; 0: never */
+	int64_t		 sent_ms;	/* last time it went out; PUB_NEVER: never */
 };
 
 struct pub {
@@ -183,11 +184,11 @@ pub_send_report(struct pub *p, wire_report *r, int64_t now_ms)
 	e->seq = r->seq;
 	e->buf = buf;
 	e->len = len;
-	e->sent_ms = 0;
+	e->sent_ms = PUB_NEVER;
 	p->n++;
 	p->st.pending = p->n;
 	/* in order: overdue older reports go first (pub_tick) */
-	if (p->n == 1 || pub_at(p, p->n - 2)->sent_ms != 0) {
+	if (p->n == 1 || pub_at(p, p->n - 2)->sent_ms != PUB_NEVER) {
 		if (pub_send_raw(p, buf, len) == 0) {
 			e->sent_ms = now_ms;
 			p->st.sent++;
@@ -263,14 +264,14 @@ pub_tick(struct pub *p, int64_t now_ms)
 
 	for (k = 0; k < p->n && burst < PUB_RESEND_BURST; k++) {
 		e = pub_at(p, k);
-		if (e->sent_ms != 0 && now_ms - e->sent_ms < p->cfg.resend_ms)
+		if (e->sent_ms != PUB_NEVER && now_ms - e->sent_ms < p->cfg.resend_ms)
 			continue;
-		if (!resent && e->sent_ms != 0 &&
+		if (!resent && e->sent_ms != PUB_NEVER &&
 		    now_ms - p->hello_ms >= p->cfg.resend_ms)
 			pub_hello(p, now_ms);	/* perhaps a new balancer */
 		if (pub_send_raw(p, e->buf, e->len) != 0)
 			break;
-		if (e->sent_ms != 0)
+		if (e->sent_ms != PUB_NEVER)
 			p->st.resent++;
 		else
 			p->st.sent++;

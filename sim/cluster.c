@@ -6,12 +6,12 @@
 #include <string.h>
 
 #include "cluster.h"
+#include "precopy.h"
 #include "util.h"
 
 #define GIB		(1024.0 * 1024.0 * 1024.0)
 #define OPS_BYTES	16384.0		/* assumed bytes per block op */
 #define PKT_BYTES	900.0		/* assumed bytes per packet */
-#define MAX_ROUNDS	30
 #define NOCONV_FAIL_S	60.0		/* a migration that cannot converge */
 
 static void
@@ -188,24 +188,6 @@ sim_cluster_free(struct sim_cluster *c)
 	free(c->hosts);
 	c->vms = NULL;
 	c->hosts = NULL;
-}
-
-int
-sim_precopy(double mem, double dirty, double bw, double max_down_s,
-    double *time_s, double *downtime_s)
-{
-	double	 rho = dirty / bw, left = mem;
-	int	 n = 0;
-
-	if (rho >= 1.0)
-		return -1;
-	while (left / bw > max_down_s && n < MAX_ROUNDS) {
-		left *= rho;
-		n++;
-	}
-	*time_s = mem / bw * (1.0 - pow(rho, n + 1)) / (1.0 - rho);
-	*downtime_s = left / bw;
-	return 0;
 }
 
 /* Integrates one segment of one slot: demand, contention, counters. */
@@ -482,7 +464,7 @@ sim_cluster_migrate(struct sim_cluster *c, size_t src,
 	mig->cmd_id = cmd->id;
 	mig->dst = (size_t)dst;
 	mig->bytes = sim_u64(vm->mem_bytes);
-	if (sim_precopy(vm->mem_bytes, vm->dirty_bps, bw, down, &mig->total_s,
+	if (precopy_predict(vm->mem_bytes, vm->dirty_bps, bw, down, &mig->total_s,
 	    &mig->downtime_s) < 0) {
 		mig->total_s = NOCONV_FAIL_S;
 		mig->downtime_s = -1;

@@ -6,11 +6,7 @@
  * the VMs' demand into cumulative counters (CPU time, vCPU delay when a
  * host is over-committed, block and network bytes) exactly as a libvirt
  * collector would read them, and runs live migrations with the pre-copy
- * model:
- *
- *   rho = dirty rate / bandwidth
- *   n   = rounds until the remaining dirty set fits in max downtime
- *   time ~ M/B * (1 - rho^(n+1)) / (1 - rho),  downtime ~ M/B * rho^n
+ * model (precopy.h, which the planner uses to predict):
  *
  * A migrated VM reports from its destination afterwards, with counters
  * starting again from zero (a new QEMU process), as on real hosts.
@@ -135,8 +131,8 @@ size_t	sim_cluster_report(const struct sim_cluster *, size_t h,
 
 /*
  * Starts a migration ordered on host `src`.  A repeated command id is
- * the caller's to catch.  Returns 0 with ev set to ACCEPTED, or fills
- * ev with REFUSED and the reason (VM not on this host, already
+ * the caller's to catch.  Returns 0 with ev set to ACCEPTED, or -EINVAL
+ * with ev set to REFUSED and the reason (VM not on this host, already
  * migrating, unknown destination, destination is the source, not
  * enough memory on the destination).
  */
@@ -146,10 +142,6 @@ int	sim_cluster_migrate(struct sim_cluster *, size_t src,
 /* Cancels command id's migration; 0, or -ENOENT. */
 int	sim_cluster_cancel(struct sim_cluster *, uint64_t id,
 	    struct sim_event *ev);
-
-/* Pre-copy prediction: fills *time_s and *downtime_s; -1: no convergence. */
-int	sim_precopy(double mem, double dirty, double bw, double max_down_s,
-	    double *time_s, double *downtime_s);
 
 /* Index of the host named name, or -1. */
 long	sim_cluster_host(const struct sim_cluster *, const char *name);

@@ -462,14 +462,17 @@ on_command(void *arg, const Ballast__V1__Command *cmd)
 static void
 step(struct sim *s, int64_t elapsed_ms)
 {
-	struct sim_event	 ev[256];
+	struct sim_event	*ev;
 	Ballast__V1__HostCapacity cap;
 	Ballast__V1__HostCounters cnt;
 	wire_report		 r;
 	struct sim_cmd		*known;
 	size_t			 i, j, n;
 
-	n = sim_cluster_step(&s->c, (int64_t)(s->o.step_s * 1000), ev, 256);
+	/* one event per migration at most: room for every VM */
+	if ((ev = calloc(s->c.nvms, sizeof(*ev))) == NULL)
+		fatalx("out of memory");
+	n = sim_cluster_step(&s->c, (int64_t)(s->o.step_s * 1000), ev, s->c.nvms);
 	for (i = 0; i < n; i++) {
 		if ((known = cmd_slot(s, ev[i].cmd_id, 0)) != NULL)
 			known->ev = ev[i];
@@ -491,6 +494,7 @@ step(struct sim *s, int64_t elapsed_ms)
 		pub_send_report(s->pubs[i], &r, util_now_mono_ms());
 		s->reports++;
 	}
+	free(ev);
 	s->steps++;
 }
 
