@@ -8,11 +8,11 @@
 #   make deps       install the Debian packages the build, tests and demo need
 #   make bench      the benchmarks under bench/
 
-PKGS	= libzmq libprotobuf-c libmicrohttpd jansson libarchive libcurl
+PKGS	= libzmq libprotobuf-c libmicrohttpd jansson libarchive libcurl librrd
 DEBS	= build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev \
 	  libzmq3-dev libmicrohttpd-dev libjansson-dev libarchive-dev \
 	  libcurl4-openssl-dev libcmocka-dev curl jq python3 procps \
-	  xz-utils
+	  xz-utils librrd-dev rrdtool rrdcached prometheus
 
 CC	?= cc
 WARN	= -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
@@ -36,8 +36,10 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# exporters/ is searched for "..." includes only: its rrd.h must not
+# hide librrd's <rrd.h>.
 INCS	= -Icommon -Iproto -isystem $(B)/proto -Icollector -Ibalancer -Iweb -Isim \
-	  -Ipolicies -Iexporters -Ictl
+	  -Ipolicies -iquote exporters -Ictl
 CFLAGS	= $(CSTD) $(OPT) -g $(WARN) $(SANFL) $(INCS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS	= $(SANFL)
 LDLIBS	= $(PKG_LIBS) -lm
@@ -45,12 +47,19 @@ LDLIBS	= $(PKG_LIBS) -lm
 # Every module but the programs' main files goes into one archive; the
 # linker takes from it only what a program or test needs.
 LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
+	  common/precopy.c \
 	  proto/wire.c \
 	  collector/publisher.c \
 	  balancer/rate.c balancer/model.c balancer/ingest.c \
 	  balancer/checkpoint.c balancer/conf.c \
-	  web/http.c web/api.c \
+	  balancer/planner.c balancer/plan_pass.c balancer/plan_view.c \
+	  balancer/executor.c balancer/audit.c balancer/balance.c \
+	  web/http.c web/api.c web/graph.c \
+	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \
+	  exporters/prom.c \
 	  sim/trace.c sim/synth.c sim/cluster.c \
+	  policies/policy.c policies/parse.c policies/parse_rule.c \
+	  policies/print.c policies/units.c \
 	  ctl/fmt.c
 PBSRC	= $(B)/proto/ballast.pb-c.c
 LIBOBJ	= $(LIBSRC:%.c=$(B)/%.o) $(PBSRC:.c=.o)
@@ -59,7 +68,7 @@ LIB	= $(B)/libballast.a
 PROGS	= $(BIN)/ballast-balancerd $(BIN)/ballast-sim $(BIN)/ballastctl
 UNIT	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS	= $(B)/tests/zsend
-BENCH	= $(B)/bench/ingest
+BENCH	= $(B)/bench/ingest $(B)/bench/rrd $(B)/bench/plan
 
 all: $(PROGS)
 
@@ -103,6 +112,19 @@ $(B)/bench/ingest: $(B)/bench/ingest.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/bench/rrd: $(B)/bench/rrd.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/bench/quality: $(B)/bench/quality.o $(B)/bench/qsim.o \
+	    $(B)/bench/baselines.o $(B)/bench/qplan.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/bench/plan: $(B)/bench/plan.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 tests: $(PROGS) $(UNIT) $(TOOLS)
 
 # Tests use the sanitizer build; deps first when the machine lacks them.
@@ -113,9 +135,11 @@ check: deps-if-missing
 demo: deps-if-missing all
 	tools/demo.sh
 
+# make bench TRACES=path/to/month.tar.xz also runs bench/quality on it.
 bench: all
-	$(MAKE) $(BENCH)
-	$(BENCH)
+	$(MAKE) $(BENCH) $(B)/bench/quality
+	for b in $(BENCH); do $$b || exit 1; done
+	if [ -n "$(TRACES)" ]; then $(B)/bench/quality --traces "$(TRACES)"; fi
 
 deps:
 	tools/deps.sh $(DEBS)

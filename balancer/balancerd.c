@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * ballast-balancerd: start-up, signals and the event loop.  The work
- * lives in ingest (reports in), model (the cluster), and web/api.
+ * lives in ingest (reports in), model (the cluster), web/api, and the
+ * RRD history (exporters/rrd.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,11 +18,14 @@
 #include <zmq.h>
 
 #include "api.h"
+#include "clusterstat.h"
 #include "conf.h"
 #include "http.h"
 #include "ingest.h"
 #include "log.h"
 #include "model.h"
+#include "rrd.h"
+#include "rrdbatch.h"
 #include "util.h"
 
 #define DEFAULT_CONF	"/etc/ballast/ballast-balancerd.conf"
@@ -36,6 +40,8 @@ struct balancerd {
 	struct ingest	*ingest;
 	struct http	*http;
 	struct api_ctx	 api;
+	struct rrdx	*rrd;		/* the RRD history */
+	struct log_complaint rrd_complaint;
 	int		 lock_fd;
 	int		 debug;		/* -d: overrides log-level */
 };
@@ -57,6 +63,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: ballast-balancerd [-dnv] [-f file] [--state-dir dir]\n"
 "                         [--reports endpoint] [--api addr:port]\n"
+"                         [--rrdcached addr]\n"
 "  -f, --config file       configuration (default " DEFAULT_CONF "\n"
 "                          when it exists, else built-in defaults)\n"
 "  -n, --check             check the configuration, print \"configuration OK\"\n"
@@ -67,6 +74,9 @@ usage(FILE *f)
 "      --reports endpoint  ZeroMQ endpoint for collectors (default\n"
 "                          " CONF_DEFAULT_REPORTS ")\n"
 "      --api addr:port     JSON API address (default 127.0.0.1:8470)\n"
+"      --rrdcached addr    write the RRD history through rrdcached at addr\n"
+"                          (unix:/path or host:port; default none: the\n"
+"                          files are written directly)\n"
 "  -h, --help              this text\n"
 "      --version           print the version\n");
 }
@@ -118,6 +128,52 @@ lock_state_dir(struct balancerd *env)
 	return 0;
 }
 
+/* The RRD history under STATE/rrd, through rrdcached when configured. */
+static int
+start_history(struct balancerd *env)
+{
+	struct rrdx_config	 cfg;
+	char			 dir[1100], err[512];
+
+	snprintf(dir, sizeof(dir), "%s/rrd", env->conf.state_dir);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.dir = dir;
+	cfg.daemon = env->conf.rrdcached[0] != '\0' ? env->conf.rrdcached : NULL;
+	if ((env->rrd = rrdx_new(&cfg, err, sizeof(err))) == NULL) {
+		log_warnx("history: %s", err);
+		return -1;
+	}
+	if (cfg.daemon == NULL)
+		log_info("history: no rrdcached configured; writing the RRD "
+		    "files in %s directly", rrdx_dir(env->rrd));
+	else
+		log_info("history: RRD files in %s, written through rrdcached "
+		    "at %s", rrdx_dir(env->rrd), cfg.daemon);
+	return 0;
+}
+
+/* Writes what is new to the history; failures are logged, never fatal. */
+static void
+history_tick(struct balancerd *env, int64_t now)
+{
+	struct clusterstat		 cs;
+	struct rrdx_cluster_sample	 s;
+	char				 err[512];
+
+	clusterstat_compute(env->model, &cs);
+	memset(&s, 0, sizeof(s));
+	s.imbalance = cs.imbalance;
+	s.hosts = cs.hosts;
+	s.hot_hosts = cs.hot_hosts;
+	s.stale_hosts = cs.stale_hosts;
+	s.vms = cs.vms;
+	s.migrations_total = 0;	/* the planner will provide its count */
+	if (rrdx_tick(env->rrd, env->model, &s, now, err, sizeof(err)) < 0)
+		log_complain(&env->rrd_complaint, 10000, "history: %s", err);
+	else
+		log_release(&env->rrd_complaint, "history: writing again");
+}
+
 static int
 start(struct balancerd *env)
 {
@@ -138,9 +194,12 @@ start(struct balancerd *env)
 		log_warnx("%s", err);
 		return -1;
 	}
+	if (start_history(env) < 0)
+		return -1;
 	env->api.model = env->model;
 	env->api.ingest = ingest_stats(env->ingest);
 	env->api.start_ms = util_now_mono_ms();
+	env->api.rrd = env->rrd;
 	env->http = http_new(env->conf.api_addr, env->conf.api_port,
 	    api_handle, &env->api, err, sizeof(err));
 	if (env->http == NULL) {
@@ -197,6 +256,7 @@ loop(struct balancerd *env)
 		http_run(env->http);
 		if (now >= next_tick) {
 			model_tick(env->model, now);
+			history_tick(env, now);
 			next_tick = now + TICK_MS;
 		}
 		if (now >= next_ckpt) {
@@ -210,11 +270,27 @@ loop(struct balancerd *env)
 	}
 }
 
+/* The last samples, then everything queued for rrdcached and FLUSHALL. */
+static void
+stop_history(struct balancerd *env)
+{
+	char	 err[512];
+
+	if (env->rrd == NULL)
+		return;
+	history_tick(env, util_now_mono_ms());
+	if (rrdx_flush(env->rrd, 5000, err, sizeof(err)) < 0)
+		log_warnx("history: %s", err);
+	rrdx_free(env->rrd);
+	env->rrd = NULL;
+}
+
 static void
 stop(struct balancerd *env)
 {
 	if (env->ingest != NULL)
 		ingest_checkpoint(env->ingest);
+	stop_history(env);
 	http_free(env->http);
 	ingest_free(env->ingest);
 	model_free(env->model);
@@ -235,6 +311,7 @@ main(int argc, char *argv[])
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "reports", required_argument, NULL, 'r' },
 		{ "api", required_argument, NULL, 'a' },
+		{ "rrdcached", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -242,6 +319,7 @@ main(int argc, char *argv[])
 	struct balancerd	 env;
 	struct sigaction	 sa;
 	const char		*state = NULL, *reports = NULL, *api = NULL;
+	const char		*rrdcached = NULL;
 	char			 err[512], buf[4096];
 	int			 ch, check = 0, verbose = 0, debug = 0, rc;
 
@@ -255,6 +333,7 @@ main(int argc, char *argv[])
 		case 's': state = optarg; break;
 		case 'r': reports = optarg; break;
 		case 'a': api = optarg; break;
+		case 'R': rrdcached = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ballast-balancerd %s\n", BALLAST_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -282,6 +361,15 @@ main(int argc, char *argv[])
 		    "e.g. 127.0.0.1:8470\n");
 		return 2;
 	}
+	if (rrdcached != NULL && strcmp(rrdcached, "none") != 0 &&
+	    rrdbatch_check_addr(rrdcached) < 0) {
+		fprintf(stderr, "ballast-balancerd: --rrdcached wants unix:/PATH, "
+		    "/PATH, HOST:PORT, [IPV6]:PORT or HOST\n");
+		return 2;
+	}
+	if (rrdcached != NULL)
+		util_strlcpy(env.conf.rrdcached, strcmp(rrdcached, "none") == 0 ?
+		    "" : rrdcached, sizeof(env.conf.rrdcached));
 	if (check) {
 		if (verbose) {
 			conf_print(&env.conf, buf, sizeof(buf));

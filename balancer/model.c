@@ -290,6 +290,8 @@ model_vm_update(struct model *m, struct model_vm *vm, struct model_host *h,
 		if (vm->host != NULL || vm->prev_host != NULL) {
 			vm->moves++;
 			m->st.vm_moves++;
+			vm->moved_ms = now_ms;
+			vm->from_host = vm->host != NULL ? vm->host : vm->prev_host;
 		}
 		model_vm_detach(vm);
 		vm->host = h;

@@ -66,6 +66,8 @@ struct model_vm {
 	struct rate_window	 cpu_win;	/* cpu_util per report */
 	uint64_t		 resets;	/* counter restarts seen */
 	uint64_t		 moves;		/* times seen on a new host */
+	int64_t			 moved_ms;	/* monotonic time of the last, or 0 */
+	struct model_host	*from_host;	/* the host before the last move */
 	int64_t			 seen_ms;	/* monotonic, last report naming it */
 	size_t			 idx;		/* in the model's dense array */
 	size_t			 host_idx;	/* in host->vms */

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: ISC */
+#include <math.h>
+
 #include "rate.h"
 
 #define U32_SPAN	(1ULL << 32)
@@ -69,4 +71,33 @@ rate_window_mean(const struct rate_window *w, unsigned n)
 		sum += v;
 	}
 	return sum / (float)n;
+}
+
+float
+rate_window_sd(const struct rate_window *w, unsigned n)
+{
+	float	 mean = rate_window_mean(w, n), v = 0, sq = 0;
+	unsigned i;
+
+	if (n > w->n)
+		n = w->n;
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		rate_window_get(w, i, &v);
+		sq += (v - mean) * (v - mean);
+	}
+	return sqrtf(sq / (float)n);
+}
+
+unsigned
+rate_window_run_above(const struct rate_window *w, float level)
+{
+	unsigned i;
+	float	 v = 0;
+
+	for (i = 0; i < w->n; i++)
+		if (rate_window_get(w, i, &v) < 0 || !(v > level))
+			break;
+	return i;
 }

@@ -47,5 +47,9 @@ void	rate_window_push(struct rate_window *, float);
 int	rate_window_get(const struct rate_window *, unsigned k, float *out);
 /* Mean of the newest n values (fewer if fewer are held); 0 if empty. */
 float	rate_window_mean(const struct rate_window *, unsigned n);
+/* Population standard deviation of the newest n values; 0 if empty. */
+float	rate_window_sd(const struct rate_window *, unsigned n);
+/* How many of the newest values in a row are above level. */
+unsigned rate_window_run_above(const struct rate_window *, float level);
 
 #endif

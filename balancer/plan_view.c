@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: ISC */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan_view.h"
+
+static int
+plan_view_grow(struct plan_view *pv, size_t nh, size_t nv)
+{
+	void	*a, *b;
+
+	if (nh > pv->hcap) {
+		a = reallocarray(pv->hosts, nh, sizeof(*pv->hosts));
+		b = reallocarray(pv->mhosts, nh, sizeof(*pv->mhosts));
+		if (a != NULL)
+			pv->hosts = a;
+		if (b != NULL)
+			pv->mhosts = b;
+		if (a == NULL || b == NULL)
+			return -ENOMEM;
+		pv->hcap = nh;
+	}
+	if (nv > pv->vcap) {
+		a = reallocarray(pv->vms, nv, sizeof(*pv->vms));
+		b = reallocarray(pv->mvms, nv, sizeof(*pv->mvms));
+		if (a != NULL)
+			pv->vms = a;
+		if (b != NULL)
+			pv->mvms = b;
+		if (a == NULL || b == NULL)
+			return -ENOMEM;
+		pv->vcap = nv;
+	}
+	return 0;
+}
+
+static void
+plan_view_host(struct plan_host *ph, const struct model_host *h,
+    const struct policy *pol, const struct plan_view_hooks *hk)
+{
+	float	 level = (float)planner_hot_level(pol);
+
+	memset(ph, 0, sizeof(*ph));
+	ph->name = h->name;
+	ph->cpu_cap = (double)h->cpus * h->cpu_mhz;
+	ph->mem_cap = (double)h->mem_bytes;
+	ph->cpu = h->cpu_util * ph->cpu_cap;
+	ph->mem = (double)h->mem_used;
+	ph->hot_s = rate_window_run_above(&h->cpu_win, level) *
+	    (h->interval_ms / 1000u);
+	ph->stale = h->stale;
+	ph->maintenance = policy_sel_match(&pol->maintenance, h->name) ||
+	    (hk != NULL && hk->host_maintenance != NULL &&
+	    hk->host_maintenance(hk->arg, h->name));
+	ph->busy = hk != NULL && hk->host_busy != NULL ?
+	    hk->host_busy(hk->arg, h->uuid) : 0;
+}
+
+/* Index of a model host in the view: hosts keep the model's name order. */
+static size_t
+plan_view_host_index(const struct plan_view *pv, const struct model_host *h)
+{
+	size_t	 lo = 0, hi = pv->in.nhosts, mid;
+	int	 c;
+
+	while (h != NULL && lo < hi) {
+		mid = (lo + hi) / 2;
+		if ((c = strcmp(pv->mhosts[mid]->name, h->name)) == 0)
+			return pv->mhosts[mid] == h ? mid : PLAN_NONE;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return PLAN_NONE;
+}
+
+static void
+plan_view_vm(struct plan_view *pv, struct plan_vm *pm, const struct model_vm *vm,
+    size_t host, const struct plan_view_hooks *hk, int64_t now_ms)
+{
+	const struct model_host	*h = vm->host;
+	double			 per = (vm->vcpus ? vm->vcpus : 1) * (double)h->cpu_mhz;
+
+	memset(pm, 0, sizeof(*pm));
+	pm->name = vm->name;
+	pm->host = host;
+	pm->cpu = vm->r.cpu_mhz;
+	pm->cpu_mean = rate_window_mean(&vm->cpu_win, PLAN_VIEW_WINDOW) * per;
+	pm->cpu_sd = rate_window_sd(&vm->cpu_win, PLAN_VIEW_WINDOW) * per;
+	pm->mem = (double)vm->mem_rss;
+	pm->dirty_bps = (double)vm->dirty_bps;
+	pm->since_move_s = vm->moved_ms ? (now_ms - vm->moved_ms) / 1000 : -1;
+	pm->prev_host = plan_view_host_index(pv, vm->from_host);
+	pm->movable = vm->has_rates && !h->stale &&
+	    vm->state == BALLAST__V1__VM_STATE__VM_STATE_RUNNING &&
+	    !(hk != NULL && hk->vm_migrating != NULL &&
+	    hk->vm_migrating(hk->arg, vm->uuid));
+}
+
+int
+plan_view_build(struct plan_view *pv, const struct model *m,
+    const struct policy *pol, const struct plan_view_hooks *hk, int64_t now_ms)
+{
+	const struct model_host	*h;
+	size_t			 nh = model_host_count(m), i, k, n = 0;
+
+	pv->in.pol = pol;
+	pv->in.nhosts = pv->in.nvms = 0;
+	if (plan_view_grow(pv, nh, model_vm_count(m)) < 0)
+		return -ENOMEM;
+	for (i = 0; i < nh; i++) {
+		h = model_host_at(m, i);
+		pv->mhosts[i] = h;
+		plan_view_host(&pv->hosts[i], h, pol, hk);
+	}
+	pv->in.nhosts = nh;
+	/* VMs host by host: the host index is known without a search */
+	for (i = 0; i < nh; i++) {
+		h = pv->mhosts[i];
+		for (k = 0; k < h->nvms; k++) {
+			pv->mvms[n] = h->vms[k];
+			plan_view_vm(pv, &pv->vms[n], h->vms[k], i, hk, now_ms);
+			n++;
+		}
+	}
+	pv->in.hosts = pv->hosts;
+	pv->in.vms = pv->vms;
+	pv->in.nvms = n;
+	return 0;
+}
+
+void
+plan_view_free(struct plan_view *pv)
+{
+	free(pv->hosts);
+	free(pv->vms);
+	free(pv->mhosts);
+	free(pv->mvms);
+	memset(pv, 0, sizeof(*pv));
+}
