@@ -18,6 +18,8 @@
 #include <zmq.h>
 
 #include "api.h"
+#include "balance.h"
+#include "dstate.h"
 #include "clusterstat.h"
 #include "conf.h"
 #include "http.h"
@@ -41,6 +43,10 @@ struct balancerd {
 	struct http	*http;
 	struct api_ctx	 api;
 	struct rrdx	*rrd;		/* the RRD history */
+	struct balance	*bal;		/* policy, planner, executor */
+	struct prom_plan_stats plan_stats;
+	uint64_t	 epoch;
+	char		 token[128];	/* operator token for POSTs */
 	struct log_complaint rrd_complaint;
 	int		 lock_fd;
 	int		 debug;		/* -d: overrides log-level */
@@ -63,12 +69,14 @@ usage(FILE *f)
 	fprintf(f,
 "usage: ballast-balancerd [-dnv] [-f file] [--state-dir dir]\n"
 "                         [--reports endpoint] [--api addr:port]\n"
-"                         [--rrdcached addr]\n"
+"                         [--rrdcached addr] [-p policy]\n"
 "  -f, --config file       configuration (default " DEFAULT_CONF "\n"
 "                          when it exists, else built-in defaults)\n"
 "  -n, --check             check the configuration, print \"configuration OK\"\n"
 "                          and exit; with -v print it back\n"
-"  -v, --verbose           with -n: print the parsed configuration\n"
+"  -v, --verbose           with -n: print the parsed configuration and policy\n"
+"  -p, --policy file       the balancing policy (ballast.policy(5); default:\n"
+"                          the configuration's, else the built-in defaults)\n"
 "  -d, --debug             log debug messages\n"
 "      --state-dir dir     where state is kept (default " CONF_DEFAULT_STATE_DIR ")\n"
 "      --reports endpoint  ZeroMQ endpoint for collectors (default\n"
@@ -167,11 +175,72 @@ history_tick(struct balancerd *env, int64_t now)
 	s.hot_hosts = cs.hot_hosts;
 	s.stale_hosts = cs.stale_hosts;
 	s.vms = cs.vms;
-	s.migrations_total = 0;	/* the planner will provide its count */
+	s.migrations_total = env->bal ? executor_total(balance_executor(env->bal),
+	    MIG_DONE) : 0;
 	if (rrdx_tick(env->rrd, env->model, &s, now, err, sizeof(err)) < 0)
 		log_complain(&env->rrd_complaint, 10000, "history: %s", err);
 	else
 		log_release(&env->rrd_complaint, "history: writing again");
+}
+
+static int
+send_command(void *arg, const uint8_t host[16], Ballast__V1__Command *cmd)
+{
+	struct balancerd	*env = arg;
+
+	return ingest_send_command(env->ingest, host, cmd);
+}
+
+static void
+on_status(void *arg, const Ballast__V1__CommandStatus *s)
+{
+	struct balancerd	*env = arg;
+
+	balance_on_status(env->bal, s, util_now_mono_ms());
+}
+
+/* The epoch, the operator token, the policy and the executor. */
+static int
+start_balance(struct balancerd *env)
+{
+	struct balance_config	 bc;
+	char			 err[512];
+	int			 generated;
+
+	if (dstate_epoch(env->conf.state_dir, &env->epoch, err, sizeof(err)) < 0 ||
+	    dstate_token(env->conf.state_dir, env->conf.api_token, env->token,
+	    sizeof(env->token), &generated, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	memset(&bc, 0, sizeof(bc));
+	bc.policy_path = env->conf.policy[0] ? env->conf.policy : NULL;
+	bc.state_dir = env->conf.state_dir;
+	bc.epoch = env->epoch;
+	bc.send = send_command;
+	bc.send_arg = env;
+	if ((env->bal = balance_new(&bc, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	ingest_on_status(env->ingest, on_status, env);
+	log_info("epoch %llu; policy %s, mode %s; operator token in %s/api.token%s",
+	    (unsigned long long)env->epoch, bc.policy_path ? bc.policy_path :
+	    "(built-in defaults)", policy_mode_name(balance_mode(env->bal)),
+	    env->conf.state_dir, generated ? " (new)" : "");
+	return 0;
+}
+
+/* Counters for /metrics, refreshed every tick. */
+static void
+plan_stats(struct balancerd *env)
+{
+	const struct executor	*ex = balance_executor(env->bal);
+
+	env->plan_stats.plan_passes = balance_passes(env->bal);
+	env->plan_stats.migrations_done = executor_total(ex, MIG_DONE);
+	env->plan_stats.migrations_failed = executor_total(ex, MIG_FAILED);
+	env->plan_stats.migrations_cancelled = executor_total(ex, MIG_ABORTED);
 }
 
 static int
@@ -194,9 +263,12 @@ start(struct balancerd *env)
 		log_warnx("%s", err);
 		return -1;
 	}
-	if (start_history(env) < 0)
+	if (start_history(env) < 0 || start_balance(env) < 0)
 		return -1;
 	env->api.model = env->model;
+	env->api.bal = env->bal;
+	env->api.token = env->token;
+	env->api.plan = &env->plan_stats;
 	env->api.ingest = ingest_stats(env->ingest);
 	env->api.start_ms = util_now_mono_ms();
 	env->api.rrd = env->rrd;
@@ -217,10 +289,14 @@ reload(struct balancerd *env)
 	struct conf	 c;
 	char		 err[512];
 
-	if (env->conf_path == NULL) {
-		log_info("SIGHUP: no configuration file to reload");
+	if (balance_reload(env->bal, err, sizeof(err)) < 0)
+		log_warnx("policy reload failed, keeping the running policy: %s",
+		    err);
+	else
+		log_info("policy reloaded: mode %s",
+		    policy_mode_name(balance_mode(env->bal)));
+	if (env->conf_path == NULL)
 		return;
-	}
 	if (conf_load(env->conf_path, &c, err, sizeof(err)) < 0) {
 		log_warnx("reload failed, keeping the running configuration: %s",
 		    err);
@@ -256,6 +332,9 @@ loop(struct balancerd *env)
 		http_run(env->http);
 		if (now >= next_tick) {
 			model_tick(env->model, now);
+			balance_maybe_pass(env->bal, env->model, now);
+			balance_tick(env->bal, env->model, now);
+			plan_stats(env);
 			history_tick(env, now);
 			next_tick = now + TICK_MS;
 		}
@@ -292,12 +371,41 @@ stop(struct balancerd *env)
 		ingest_checkpoint(env->ingest);
 	stop_history(env);
 	http_free(env->http);
+	balance_free(env->bal);
 	ingest_free(env->ingest);
 	model_free(env->model);
 	if (env->zctx != NULL)
 		zmq_ctx_term(env->zctx);
 	if (env->lock_fd > 0)
 		close(env->lock_fd);
+}
+
+/* -n: the configuration and the policy it names; -v prints both. */
+static int
+check_config(const struct conf *c, int verbose)
+{
+	struct policy	*pol;
+	char		 err[512], buf[4096];
+	int		 rc = 0;
+
+	if ((pol = calloc(1, sizeof(*pol))) == NULL)
+		return 1;
+	if (c->policy[0] == '\0')
+		policy_defaults(pol);
+	else if (policy_load(c->policy, pol, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		rc = 1;
+	}
+	if (rc == 0 && verbose) {
+		conf_print(c, buf, sizeof(buf));
+		fputs(buf, stdout);
+		printf("# policy %s\n", c->policy[0] ? c->policy : "(built-in defaults)");
+		policy_print(pol, stdout);
+	}
+	if (rc == 0)
+		printf("configuration OK\n");
+	free(pol);
+	return rc;
 }
 
 int
@@ -312,6 +420,7 @@ main(int argc, char *argv[])
 		{ "reports", required_argument, NULL, 'r' },
 		{ "api", required_argument, NULL, 'a' },
 		{ "rrdcached", required_argument, NULL, 'R' },
+		{ "policy", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -319,12 +428,12 @@ main(int argc, char *argv[])
 	struct balancerd	 env;
 	struct sigaction	 sa;
 	const char		*state = NULL, *reports = NULL, *api = NULL;
-	const char		*rrdcached = NULL;
-	char			 err[512], buf[4096];
+	const char		*rrdcached = NULL, *policy = NULL;
+	char			 err[512];
 	int			 ch, check = 0, verbose = 0, debug = 0, rc;
 
 	memset(&env, 0, sizeof(env));
-	while ((ch = getopt_long(argc, argv, "f:nvdh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:nvdhp:", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': env.conf_path = optarg; break;
 		case 'n': check = 1; break;
@@ -334,6 +443,7 @@ main(int argc, char *argv[])
 		case 'r': reports = optarg; break;
 		case 'a': api = optarg; break;
 		case 'R': rrdcached = optarg; break;
+		case 'p': policy = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ballast-balancerd %s\n", BALLAST_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -370,14 +480,10 @@ main(int argc, char *argv[])
 	if (rrdcached != NULL)
 		util_strlcpy(env.conf.rrdcached, strcmp(rrdcached, "none") == 0 ?
 		    "" : rrdcached, sizeof(env.conf.rrdcached));
-	if (check) {
-		if (verbose) {
-			conf_print(&env.conf, buf, sizeof(buf));
-			fputs(buf, stdout);
-		}
-		printf("configuration OK\n");
-		return 0;
-	}
+	if (policy != NULL)
+		util_strlcpy(env.conf.policy, policy, sizeof(env.conf.policy));
+	if (check)
+		return check_config(&env.conf, verbose);
 	env.debug = debug;
 	log_init("ballast-balancerd", debug ? LOG_LVL_DEBUG : env.conf.log_level);
 	memset(&sa, 0, sizeof(sa));

@@ -155,6 +155,43 @@ conf_log_level(struct conf_parser *ps)
 	return conf_error(ps, "log-level is warn, info or debug, not \"%s\"", buf);
 }
 
+/* policy "FILE" or policy default. */
+static int
+conf_policy(struct conf_parser *ps)
+{
+	char	 buf[sizeof(ps->c.policy)];
+	int	 rc;
+
+	if ((rc = conf_arg(ps, "a policy file or \"default\"", buf,
+	    sizeof(buf))) < 0)
+		return rc;
+	if (strcmp(buf, "default") == 0)
+		buf[0] = '\0';
+	memcpy(ps->c.policy, buf, sizeof(buf));
+	return 0;
+}
+
+/* api-token "SECRET": 16 to 127 printable characters, no spaces. */
+static int
+conf_token(struct conf_parser *ps)
+{
+	char	 buf[sizeof(ps->c.api_token)];
+	size_t	 i, n;
+	int	 rc;
+
+	if ((rc = conf_arg(ps, "an operator token", buf, sizeof(buf))) < 0)
+		return rc;
+	n = strlen(buf);
+	for (i = 0; i < n; i++)
+		if (buf[i] <= ' ' || buf[i] > '~')
+			break;
+	if (n < 16 || i < n)
+		return conf_error(ps, "api-token wants 16 to 127 printable "
+		    "characters without spaces (e.g. from \"openssl rand -hex 24\")");
+	memcpy(ps->c.api_token, buf, sizeof(buf));
+	return 0;
+}
+
 /* rrdcached "ADDRESS" or rrdcached none. */
 static int
 conf_rrdcached(struct conf_parser *ps)
@@ -199,6 +236,8 @@ conf_statement(struct conf_parser *ps)
 	static const char *const ms[] = { "ms", NULL };
 	const char	*kw = ps->lx.text;
 
+	if (strcmp(kw, "api-token") == 0)
+		return conf_token(ps);
 	if (strcmp(kw, "checkpoint-every") == 0)
 		return conf_counted(ps, "checkpoint-every", 100, 60000, ms,
 		    &ps->c.checkpoint_ms);
@@ -209,6 +248,8 @@ conf_statement(struct conf_parser *ps)
 		return conf_listen(ps);
 	if (strcmp(kw, "log-level") == 0)
 		return conf_log_level(ps);
+	if (strcmp(kw, "policy") == 0)
+		return conf_policy(ps);
 	if (strcmp(kw, "rrdcached") == 0)
 		return conf_rrdcached(ps);
 	if (strcmp(kw, "stale-after") == 0)
@@ -327,6 +368,7 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	char	 rep[sizeof(c->reports) * 2 + 3], api[sizeof(c->api_addr) * 2 + 3];
 	char	 dir[sizeof(c->state_dir) * 2 + 3];
 	char	 rrdc[sizeof(c->rrdcached) * 2 + 3];
+	char	 pol[sizeof(c->policy) * 2 + 3];
 
 	conf_quote(c->reports, rep, sizeof(rep));
 	if (c->rrdcached[0] != '\0')
@@ -335,6 +377,10 @@ conf_print(const struct conf *c, char *buf, size_t len)
 		util_strlcpy(rrdc, "none", sizeof(rrdc));
 	conf_quote(c->api_addr, api, sizeof(api));
 	conf_quote(c->state_dir, dir, sizeof(dir));
+	if (c->policy[0] != '\0')
+		conf_quote(c->policy, pol, sizeof(pol));
+	else
+		util_strlcpy(pol, "default", sizeof(pol));
 	snprintf(buf, len,
 	    "listen reports %s\n"
 	    "listen api %s port %d\n"
@@ -343,9 +389,12 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	    "forget-vm-after %u seconds\n"
 	    "checkpoint-every %u ms\n"
 	    "log-level %s\n"
-	    "rrdcached %s\n",
+	    "rrdcached %s\n"
+	    "policy %s\n"
+	    "%s\n",
 	    rep, api, c->api_port, dir,
 	    c->stale_intervals, c->forget_vm_s, c->checkpoint_ms,
 	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1],
-	    rrdc);
+	    rrdc, pol, c->api_token[0] ? "# api-token is set (not shown)" :
+	    "# api-token: generated at start into STATE/api.token");
 }

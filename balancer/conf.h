@@ -11,6 +11,8 @@
  *   checkpoint-every 1000 ms
  *   log-level info
  *   rrdcached "unix:/run/rrdcached.sock"
+ *   policy "/etc/ballast/default.policy"
+ *   api-token "a-long-random-secret"
  *
  * One statement per line; every statement is optional and states its
  * default in conf_defaults().  conf_parse() fills a fresh struct and
@@ -36,6 +38,8 @@ struct conf {
 	unsigned	 checkpoint_ms;
 	int		 log_level;	/* enum log_level */
 	char		 rrdcached[256]; /* rrdcached address; "": write RRDs directly */
+	char		 policy[1024];	/* policy file; "": the built-in defaults */
+	char		 api_token[128]; /* operator token; "": generate one */
 };
 
 void	conf_defaults(struct conf *);

@@ -17,7 +17,8 @@ if ! kill -0 "$RRDCD" 2>/dev/null; then
 	echo "demo: rrdcached did not start (see $STATE/rrdcached.log)" >&2
 	exit 1
 fi
-bin/ballast-balancerd --state-dir "$STATE" --rrdcached "$RRDC" &
+bin/ballast-balancerd --state-dir "$STATE" --rrdcached "$RRDC" \
+    --policy tools/demo.policy &
 BAL=$!
 sleep 0.5
 if ! kill -0 "$BAL" 2>/dev/null; then
@@ -56,6 +57,11 @@ cat <<MSG
                 (metric=cpu|vcpu_delay|mem|disk|net; a VM's UUID is in
                 bin/ballastctl vms; .png or .svg; width=, height=)
     CLI:        bin/ballastctl status | hosts | vms
+    Planner:    bin/ballastctl plan --explain      (why each move, and not others)
+                bin/ballastctl migrations          (what ran, and how it ended)
+                policy tools/demo.policy: automatic, hot = CPU above 80% for 20 s
+    Operator:   export BALLAST_TOKEN=\$(cat $STATE/api.token)
+                bin/ballastctl migrate VM HOST | maintenance enter HOST
     State:      $STATE (RRD files in rrd/, rrdcached at $RRDC)
 
   Press Ctrl-C to stop the three of them.

@@ -7,6 +7,8 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "api_util.h"
+#include "api_plan.h"
 #include "graph.h"
 #include "util.h"
 
@@ -16,31 +18,6 @@ static const char *const vm_states[] = {
 	"unknown", "running", "blocked", "paused", "shutdown", "shutoff",
 	"crashed", "pmsuspended",
 };
-
-static void
-api_json(struct http_response *r, int status, json_t *j)
-{
-	r->status = status;
-	r->body = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(6));
-	r->len = r->body ? strlen(r->body) : 0;
-	r->content_type = "application/json";
-	json_decref(j);
-}
-
-static void
-api_error(struct http_response *r, int status, const char *msg)
-{
-	api_json(r, status, json_pack("{s:s}", "error", msg));
-}
-
-static json_t *
-api_uuid(const uint8_t u[16])
-{
-	char	 s[UTIL_UUID_STRLEN];
-
-	util_uuid_fmt(u, s);
-	return json_string(s);
-}
 
 static json_t *
 api_vm(const struct model_vm *vm)
@@ -269,11 +246,15 @@ api_handle(void *arg, const struct http_request *req, struct http_response *r)
 		api_error(r, 404, "not found; the API is under /api/v1/");
 		return;
 	}
+	p = req->path + strlen(API_PREFIX);
+	if (api_plan_handles(p)) {
+		api_plan_handle(a, req, p, r);
+		return;
+	}
 	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
 		api_error(r, 405, "this endpoint is read-only");
 		return;
 	}
-	p = req->path + strlen(API_PREFIX);
 	if (strcmp(p, "status") == 0)
 		api_status(a, r, now);
 	else if (api_route(p, "hosts", &rest))

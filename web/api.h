@@ -37,6 +37,8 @@ struct api_ctx {
 	int64_t				 start_ms;	/* monotonic */
 	const struct rrdx		*rrd;		/* NULL: no history */
 	const struct prom_plan_stats	*plan;		/* NULL until the planner */
+	struct balance			*bal;		/* NULL: no planner (tests) */
+	const char			*token;		/* operator token for POSTs */
 };
 
 /* An http_handler: arg is a struct api_ctx. */

@@ -71,7 +71,7 @@ main(int argc, char *argv[])
 	int64_t		 count;
 	size_t		 len, k;
 	unsigned	 i;
-	int		 linger = 5000;
+	int		 linger = 5000, timeout = 5000;
 
 	if (argc < 4 || util_parse_i64(argv[3], 1, 10000000, &count) < 0 ||
 	    (argc == 5 && util_uuid_parse(argv[4], spoof_uuid) < 0)) {
@@ -82,6 +82,8 @@ main(int argc, char *argv[])
 	ctx = zmq_ctx_new();
 	s = zmq_socket(ctx, ZMQ_DEALER);
 	zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger));
+	/* a balancer that is not there must not hang the test */
+	zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout, sizeof(timeout));
 	if (zmq_connect(s, ep) == -1) {
 		fprintf(stderr, "zsend: %s\n", zmq_strerror(zmq_errno()));
 		return 1;
@@ -94,13 +96,24 @@ main(int argc, char *argv[])
 			for (k = 0; k < len; k++)
 				junk[k] = (uint8_t)rand();
 			junk[0] = 0xff;	/* never a valid first tag */
-			zmq_send(s, junk, len, 0);
+			if (zmq_send(s, junk, len, 0) == -1)
+				break;
 			continue;
 		}
 		if ((buf = make_report(kind, i, &len)) == NULL)
 			return 1;
-		zmq_send(s, buf, len, 0);
+		if (zmq_send(s, buf, len, 0) == -1) {
+			free(buf);
+			break;
+		}
 		free(buf);
+	}
+	if (i < (unsigned)count) {
+		fprintf(stderr, "zsend: sending stalled after %u messages (%s): "
+		    "is the balancer there?\n", i, zmq_strerror(zmq_errno()));
+		zmq_close(s);
+		zmq_ctx_term(ctx);
+		return 1;
 	}
 	zmq_close(s);
 	zmq_ctx_term(ctx);
