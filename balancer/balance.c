@@ -189,6 +189,8 @@ balance_reload(struct balance *b, char *err, size_t errlen)
 	free(b->pol);
 	b->pol = np;
 	b->reload_err[0] = '\0';
+	executor_configure(b->ex, np->retries, np->timeout_s, np->bandwidth,
+	    np->max_downtime_ms);
 	b->next_pass = 0;
 	audit_log(b->audit, "policy-reloaded", json_pack("{s:s}", "file",
 	    b->policy_path[0] ? b->policy_path : "(built-in defaults)"));
@@ -368,9 +370,10 @@ keep_rejects(struct balance *b)
 	}
 }
 
+/* Hands r to the executor; reason NULL: the planner's reason. */
 static int
-submit(struct balance *b, struct recommendation *r, int64_t now_ms,
-    char *err, size_t errlen)
+submit(struct balance *b, struct recommendation *r, const char *reason,
+    int64_t now_ms, char *err, size_t errlen)
 {
 	struct migration	 m;
 	int			 rc;
@@ -382,7 +385,8 @@ submit(struct balance *b, struct recommendation *r, int64_t now_ms,
 	util_strlcpy(m.vm_name, r->vm_name, sizeof(m.vm_name));
 	util_strlcpy(m.src_name, r->src_name, sizeof(m.src_name));
 	util_strlcpy(m.dst_name, r->dst_name, sizeof(m.dst_name));
-	util_strlcpy(m.reason, plan_reason_name(r->mv.reason), sizeof(m.reason));
+	util_strlcpy(m.reason, reason ? reason : plan_reason_name(r->mv.reason),
+	    sizeof(m.reason));
 	util_strlcpy(m.explain, r->explain, sizeof(m.explain));
 	m.pred_time_s = r->mv.time_s;
 	m.pred_down_s = r->mv.downtime_s;
@@ -426,7 +430,7 @@ balance_pass(struct balance *b, const struct model *m, int64_t now_ms)
 		return;
 	for (i = 0; i < b->nrecs; i++)
 		if (b->recs[i].state == REC_PENDING)
-			submit(b, &b->recs[i], now_ms, err, sizeof(err));
+			submit(b, &b->recs[i], NULL, now_ms, err, sizeof(err));
 }
 
 void
@@ -476,7 +480,7 @@ balance_approve(struct balance *b, uint64_t id, int64_t now_ms, char *err,
 		    (unsigned long long)id, rec_state_name(r->state));
 		return r->state == REC_APPROVED ? -EALREADY : -ESTALE;
 	}
-	if ((rc = submit(b, r, now_ms, err, errlen)) < 0)
+	if ((rc = submit(b, r, NULL, now_ms, err, errlen)) < 0)
 		return rc;
 	audit_log(b->audit, "approve", rec_json(r));
 	return 0;
@@ -578,11 +582,10 @@ balance_migrate(struct balance *b, const struct model *m, const char *vmkey,
 	util_strlcpy(rec.vm_name, vm->name, sizeof(rec.vm_name));
 	util_strlcpy(rec.src_name, vm->host->name, sizeof(rec.src_name));
 	util_strlcpy(rec.dst_name, h->name, sizeof(rec.dst_name));
-	rec.mv.reason = PLAN_RULE;	/* replaced below */
 	rec.mv.src_before = vm->host->cpu_util;
 	text(rec.explain, sizeof(rec.explain), "an operator asked to move "
 	    "%s from %s to %s", vm->name, vm->host->name, h->name);
-	if (submit(b, &rec, now_ms, err, errlen) < 0)
+	if (submit(b, &rec, "operator", now_ms, err, errlen) < 0)
 		return -EBUSY;
 	*id = rec.migration;
 	audit_log(b->audit, "operator-migrate", json_pack("{s:I, s:s, s:s, s:s}",

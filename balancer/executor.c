@@ -98,28 +98,33 @@ exec_json(const struct migration *m)
 	    "pred_time_s", m->pred_time_s, "pred_down_s", m->pred_down_s,
 	    "src_before", m->src_before, "src_after", m->src_after,
 	    "planned_at", (json_int_t)m->planned_at,
-	    "ended_at", (json_int_t)m->ended_at);
+	    "ended_at", (json_int_t)m->ended_at, "outcome", m->outcome);
 }
 
-/* Appends the migration's state to the journal, durably. */
-static void
+/*
+ * Appends the migration's state to the journal, durably.  Returns 0, or
+ * -errno (a full disk): a command is then not sent (exec_send).
+ */
+static int
 exec_journal(struct executor *ex, const struct migration *m)
 {
 	json_t	*o;
 	char	*line;
+	int	 rc = 0;
 
 	exec_assert(m);
 	if (ex->journal == NULL)
-		return;
+		return 0;
 	o = exec_json(m);
 	line = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (line == NULL)
-		return;
-	fprintf(ex->journal, "%s\n", line);
-	fflush(ex->journal);
-	fdatasync(fileno(ex->journal));
+		return -ENOMEM;
+	if (fprintf(ex->journal, "%s\n", line) < 0 || fflush(ex->journal) != 0 ||
+	    fdatasync(fileno(ex->journal)) != 0)
+		rc = errno ? -errno : -EIO;
 	free(line);
+	return rc;
 }
 
 static void
@@ -133,14 +138,22 @@ exec_audit(struct executor *ex, const struct migration *m)
 	audit_log(ex->cfg.audit_log, "migration", o);
 }
 
-static void
+static int
 exec_enter(struct executor *ex, struct migration *m, enum mig_state s,
     int64_t now_ms, const char *error)
 {
+	size_t	 n = sizeof(m->error) - 1;
+	int	 rc;
+
 	m->state = s;
 	m->state_ms = now_ms;
-	if (error != NULL)
-		util_strlcpy(m->error, error, sizeof(m->error));
+	if (error != NULL && util_strlcpy(m->error, error, sizeof(m->error)) > n) {
+		/* cut short (a collector's text may be longer): keep it UTF-8,
+		 * or neither the journal nor the audit log can take it */
+		while (n > 0 && ((unsigned char)error[n] & 0xc0) == 0x80)
+			n--;
+		m->error[n] = '\0';
+	}
 	if (s == MIG_DONE) {
 		m->progress = 1000;
 		m->done_ms = now_ms;
@@ -149,8 +162,9 @@ exec_enter(struct executor *ex, struct migration *m, enum mig_state s,
 		m->ended_at = util_now_real_ms();
 		ex->totals[s]++;
 	}
-	exec_journal(ex, m);
+	rc = exec_journal(ex, m);
 	exec_audit(ex, m);
+	return rc;
 }
 
 /* Reads one journal line into m; 0 or -EINVAL. */
@@ -158,15 +172,20 @@ static int
 exec_parse(json_t *o, struct migration *m)
 {
 	const char	*st, *vm, *src, *dst, *vn = "", *sn = "", *dn = "";
-	const char	*why = "", *ex = "", *er = "";
-	json_int_t	 id, pa = 0;
-	int		 i;
+	const char	*why = "", *ex = "", *er = "", *oc = "";
+	json_int_t	 id, pa = 0, ea = 0;
+	int		 i, pr = 0, at = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (json_unpack(o, "{s:I, s:s, s:s, s:s, s:s, s?s, s?s, s?s, s?s, s?s, "
-	    "s?s, s?I}", "id", &id, "state", &st, "vm", &vm, "src", &src,
+	    "s?s, s?I, s?I, s?i, s?i, s?f, s?f, s?f, s?f, s?s}", "id", &id,
+	    "state", &st, "vm", &vm, "src", &src,
 	    "dst", &dst, "vm_name", &vn, "src_name", &sn, "dst_name", &dn,
-	    "reason", &why, "explain", &ex, "error", &er, "planned_at", &pa) != 0 ||
+	    "reason", &why, "explain", &ex, "error", &er, "planned_at", &pa,
+	    "ended_at", &ea, "progress", &pr, "attempts", &at,
+	    "pred_time_s", &m->pred_time_s, "pred_down_s", &m->pred_down_s,
+	    "src_before", &m->src_before, "src_after", &m->src_after,
+	    "outcome", &oc) != 0 ||
 	    util_uuid_parse(vm, m->vm) < 0 || util_uuid_parse(src, m->src) < 0 ||
 	    util_uuid_parse(dst, m->dst) < 0)
 		return -EINVAL;
@@ -182,7 +201,16 @@ exec_parse(json_t *o, struct migration *m)
 	util_strlcpy(m->reason, why, sizeof(m->reason));
 	util_strlcpy(m->explain, ex, sizeof(m->explain));
 	util_strlcpy(m->error, er, sizeof(m->error));
+	util_strlcpy(m->outcome, oc, sizeof(m->outcome));
+	m->benefit_checked = 1;		/* history: not checked again */
 	m->planned_at = pa;
+	m->ended_at = mig_ended(m) ? ea : 0;
+	m->progress = pr < 0 ? 0 : pr > 1000 ? 1000 : (unsigned)pr;
+	m->attempts = at > 0 ? (unsigned)at : 0;
+	if (m->state == MIG_DONE) {	/* what exec_assert holds it to */
+		m->progress = 1000;
+		m->attempts = m->attempts ? m->attempts : 1;
+	}
 	return 0;
 }
 
@@ -233,6 +261,7 @@ exec_recover(struct executor *ex, struct migration *m, int64_t now_ms)
 		    "the balancer restarted before sending it");
 	else if (!mig_ended(m)) {
 		m->attempts = m->attempts ? m->attempts : 1;
+		m->recovered = 1;
 		exec_enter(ex, m, MIG_VERIFYING, now_ms, "the balancer restarted "
 		    "while it was in flight: reconciling from reports, not resending");
 	}
@@ -285,8 +314,13 @@ exec_compact(struct executor *ex, const char *path)
 		return -errno;
 	}
 	for (i = 0; i < ex->n; i++)
-		exec_journal(ex, &ex->recs[i]);
-	fclose(ex->journal);
+		if (exec_journal(ex, &ex->recs[i]) < 0) {
+			fclose(ex->journal);
+			ex->journal = j;
+			unlink(tmp);
+			return -EIO;
+		}
+	fclose(ex->journal);	/* exec_journal synced every line */
 	if (j != NULL)
 		fclose(j);
 	if (rename(tmp, path) == -1 || (ex->journal = fopen(path, "a")) == NULL)
@@ -338,6 +372,16 @@ executor_free(struct executor *ex)
 		fclose(ex->journal);
 	free(ex->recs);
 	free(ex);
+}
+
+void
+executor_configure(struct executor *ex, unsigned retries, unsigned timeout_s,
+    uint64_t bandwidth, unsigned max_downtime_ms)
+{
+	ex->cfg.retries = retries;
+	ex->cfg.timeout_s = timeout_s ? timeout_s : 600;
+	ex->cfg.bandwidth = bandwidth;
+	ex->cfg.max_downtime_ms = max_downtime_ms;
 }
 
 int
@@ -415,7 +459,13 @@ exec_send(struct executor *ex, struct migration *m, int64_t now_ms)
 	int	 rc;
 
 	m->attempts++;
-	exec_enter(ex, m, MIG_SENT, now_ms, NULL);
+	if ((rc = exec_enter(ex, m, MIG_SENT, now_ms, NULL)) < 0) {
+		/* not journaled: sending could repeat it after a crash */
+		snprintf(err, sizeof(err), "not sent: the journal cannot be "
+		    "written (%s)", strerror(-rc));
+		exec_enter(ex, m, MIG_FAILED, now_ms, err);
+		return;
+	}
 	if ((rc = exec_command(ex, m)) < 0) {
 		snprintf(err, sizeof(err), "cannot reach the collector of %s: %s",
 		    m->src_name, rc == -EHOSTUNREACH ? "not connected" :
@@ -430,7 +480,9 @@ executor_on_status(struct executor *ex, const Ballast__V1__CommandStatus *s,
 {
 	struct migration	*m = exec_find(ex, s->id);
 
-	if (m == NULL || mig_ended(m))
+	/* only the source host speaks for its migration */
+	if (m == NULL || mig_ended(m) || s->host_uuid.len != 16 ||
+	    memcmp(s->host_uuid.data, m->src, 16) != 0)
 		return;
 	switch (s->state) {
 	case BALLAST__V1__COMMAND_STATE__CMD_STATE_ACCEPTED:
@@ -518,11 +570,12 @@ exec_verify(struct executor *ex, struct migration *m, const struct model *md,
 
 	if (vm != NULL && vm->host != NULL && memcmp(vm->host->uuid, m->dst, 16) == 0) {
 		m->progress = 1000;
-		exec_enter(ex, m, MIG_DONE, now_ms, m->error[0] &&
-		    strstr(m->error, "restarted") ? m->error : NULL);
+		exec_enter(ex, m, MIG_DONE, now_ms, NULL);	/* keeps m->error */
 		return;
 	}
-	if (now_ms - m->state_ms > (int64_t)ex->cfg.verify_s * 1000) {
+	/* one that was in flight at a restart may still be running */
+	if (now_ms - m->state_ms > (int64_t)(m->recovered ? ex->cfg.timeout_s :
+	    ex->cfg.verify_s) * 1000) {
 		snprintf(err, sizeof(err), "not seen on %s within %u s; it runs "
 		    "on %s", m->dst_name, ex->cfg.verify_s,
 		    vm && vm->host ? vm->host->name : "no reporting host");

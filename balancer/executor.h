@@ -48,6 +48,7 @@ struct migration {
 	int64_t		 state_ms;	/* monotonic: when it entered its state */
 	int64_t		 done_ms;	/* monotonic: when it reached DONE */
 	int		 benefit_checked;
+	int		 recovered;	/* in flight when the balancer restarted */
 };
 
 struct executor_config {
@@ -95,6 +96,11 @@ void		 executor_tick(struct executor *, const struct model *,
 
 /* Cancels an in-flight migration: 0, -ENOENT, or -EALREADY if ended. */
 int		 executor_cancel(struct executor *, uint64_t id, int64_t now_ms);
+
+/* A reloaded policy's migration settings, for what is sent from now on. */
+void		 executor_configure(struct executor *, unsigned retries,
+		    unsigned timeout_s, uint64_t bandwidth,
+		    unsigned max_downtime_ms);
 
 int		 executor_vm_busy(const struct executor *, const uint8_t vm[16]);
 unsigned	 executor_host_busy(const struct executor *, const uint8_t host[16]);

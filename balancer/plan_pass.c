@@ -31,6 +31,22 @@ pass_vm_var(const struct plan_vm *v)
 }
 
 void
+pass_try(struct pass *ps, size_t vm, size_t a, size_t b, double mu, int dir)
+{
+	const struct plan_vm	*v = &ps->in->vms[vm];
+	double			 d = (double)dir;
+
+	ps->mu[a] -= d * mu;
+	ps->mu[b] += d * mu;
+	ps->mem[a] -= d * v->mem;
+	ps->mem[b] += d * v->mem;
+	ps->net[a] -= d * v->net;
+	ps->net[b] += d * v->net;
+	ps->disk[a] -= d * v->disk;
+	ps->disk[b] += d * v->disk;
+}
+
+void
 pass_reject(struct pass *ps, size_t vm, size_t to, const char *why)
 {
 	struct plan	*p = ps->out;
@@ -60,7 +76,7 @@ pass_note(struct pass *ps, const char *fmt, ...)
 double
 pass_imbalance(const struct pass *ps)
 {
-	return planner_imbalance(ps->in, ps->cpu, ps->mem);
+	return planner_imbalance(ps->in, ps->cpu, ps->mem, ps->net, ps->disk);
 }
 
 static int
@@ -70,6 +86,8 @@ pass_alloc(struct pass *ps)
 
 	ps->cpu = calloc(nh, sizeof(double));
 	ps->mem = calloc(nh, sizeof(double));
+	ps->net = calloc(nh, sizeof(double));
+	ps->disk = calloc(nh, sizeof(double));
 	ps->mu = calloc(nh, sizeof(double));
 	ps->var = calloc(nh, sizeof(double));
 	ps->busy = calloc(nh, sizeof(unsigned));
@@ -84,7 +102,7 @@ pass_alloc(struct pass *ps)
 	ps->rule_size = calloc(nr, sizeof(size_t));
 	ps->rule_count = calloc(nr * nh + 1, sizeof(unsigned));
 	ps->rule_host = calloc(nr * nh + 1, 1);
-	if (!ps->cpu || !ps->mem || !ps->mu || !ps->var || !ps->busy ||
+	if (!ps->cpu || !ps->mem || !ps->net || !ps->disk || !ps->mu || !ps->var || !ps->busy ||
 	    !ps->order || !ps->hv_start || !ps->hv || !ps->place ||
 	    !ps->moved || !ps->pinned || !ps->vr_start || !ps->rule_on ||
 	    !ps->rule_size || !ps->rule_count || !ps->rule_host)
@@ -97,6 +115,8 @@ pass_free(struct pass *ps)
 {
 	free(ps->cpu);
 	free(ps->mem);
+	free(ps->net);
+	free(ps->disk);
 	free(ps->mu);
 	free(ps->var);
 	free(ps->busy);
@@ -235,6 +255,44 @@ pass_sort(struct pass *ps)
 	ps->order_dirty = 0;
 }
 
+/*
+ * N+1 as the pass starts: could the other hosts absorb the loss of the
+ * host carrying the most CPU, and of the one carrying the most memory?
+ * Migrations cannot change that (they move load, they do not remove it),
+ * so a shortfall is reported for the operator: add a host.
+ */
+static void
+pass_check_n1(struct pass *ps)
+{
+	const struct plan_host	*h;
+	size_t			 i, bc = PLAN_NONE, bm = PLAN_NONE;
+	double			 lvl = planner_hot_level(ps->pol), free_c, free_m;
+
+	for (i = 0; i < ps->nh; i++) {
+		h = &ps->in->hosts[i];
+		if (h->stale || h->maintenance)
+			continue;
+		if (bc == PLAN_NONE || h->cpu > ps->in->hosts[bc].cpu)
+			bc = i;
+		if (bm == PLAN_NONE || h->mem > ps->in->hosts[bm].mem)
+			bm = i;
+	}
+	if (bc == PLAN_NONE)
+		return;
+	h = &ps->in->hosts[bc];
+	free_c = ps->cpu_free - (h->cpu_cap * lvl - h->cpu);
+	if (h->cpu > free_c)
+		pass_note(ps, "N+1: the other hosts cannot absorb the loss of %s "
+		    "(%.0f MHz of CPU, %.0f MHz free below the hot level elsewhere)",
+		    h->name, h->cpu, free_c > 0 ? free_c : 0);
+	h = &ps->in->hosts[bm];
+	free_m = ps->mem_free - (h->mem_cap - h->mem);
+	if (h->mem > free_m)
+		pass_note(ps, "N+1: the other hosts cannot absorb the loss of %s "
+		    "(%.1f GiB of memory, %.1f GiB free elsewhere)", h->name,
+		    h->mem / 1073741824.0, (free_m > 0 ? free_m : 0) / 1073741824.0);
+}
+
 int
 pass_init(struct pass *ps, const struct plan_input *in, struct plan *out)
 {
@@ -255,6 +313,8 @@ pass_init(struct pass *ps, const struct plan_input *in, struct plan *out)
 		h = &in->hosts[i];
 		ps->cpu[i] = h->cpu;
 		ps->mem[i] = h->mem;
+		ps->net[i] = h->net;
+		ps->disk[i] = h->disk;
 		ps->busy[i] = h->busy;
 		if (!h->stale && !h->maintenance) {
 			ps->cpu_free += h->cpu_cap * planner_hot_level(in->pol) - h->cpu;
@@ -272,6 +332,8 @@ pass_init(struct pass *ps, const struct plan_input *in, struct plan *out)
 	if (pass_index_rules(ps) < 0)
 		return -ENOMEM;
 	pass_settle_conflicts(ps);
+	if (in->pol->reserve_n1)
+		pass_check_n1(ps);
 	pass_sort(ps);
 	return 0;
 }
@@ -439,6 +501,10 @@ pass_shift(struct pass *ps, size_t vm, size_t from, size_t to)
 	ps->mem[from] -= v->mem;
 	ps->cpu[to] += v->cpu;
 	ps->mem[to] += v->mem;
+	ps->net[from] -= v->net;
+	ps->net[to] += v->net;
+	ps->disk[from] -= v->disk;
+	ps->disk[to] += v->disk;
 	ps->mu[from] -= pass_vm_mu(v);
 	ps->var[from] -= pass_vm_var(v);
 	ps->mu[to] += pass_vm_mu(v);

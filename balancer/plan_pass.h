@@ -19,6 +19,7 @@ struct pass {
 	struct plan		*out;
 	size_t			 nh, nv, budget;
 	double			*cpu, *mem;	/* per host, as moves are decided */
+	double			*net, *disk;	/* per host, bytes/s */
 	double			*mu, *var;	/* per host: next-interval CPU estimate */
 	unsigned		*busy;		/* per host: migrations in or out */
 	size_t			*place;		/* per VM */
@@ -59,6 +60,12 @@ void		 pass_order(struct pass *);
 size_t		 pass_best_dest(struct pass *, size_t vm, double cpu_need,
 		    int record);
 
+/*
+ * Moves (dir 1) or moves back (dir -1) vm's smoothed CPU mu, memory,
+ * network and disk between hosts a and b, for trying a move's effect.
+ */
+void		 pass_try(struct pass *, size_t vm, size_t a, size_t b, double mu,
+		    int dir);
 void		 pass_reject(struct pass *, size_t vm, size_t to, const char *why);
 void		 pass_note(struct pass *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));

@@ -47,6 +47,7 @@ plan_view_host(struct plan_host *ph, const struct model_host *h,
 	ph->mem_cap = (double)h->mem_bytes;
 	ph->cpu = h->cpu_util * ph->cpu_cap;
 	ph->mem = (double)h->mem_used;
+	ph->net_cap = (double)h->nic_bps / 8.0;
 	ph->hot_s = rate_window_run_above(&h->cpu_win, level) *
 	    (h->interval_ms / 1000u);
 	ph->stale = h->stale;
@@ -90,6 +91,8 @@ plan_view_vm(struct plan_view *pv, struct plan_vm *pm, const struct model_vm *vm
 	pm->cpu_mean = rate_window_mean(&vm->cpu_win, PLAN_VIEW_WINDOW) * per;
 	pm->cpu_sd = rate_window_sd(&vm->cpu_win, PLAN_VIEW_WINDOW) * per;
 	pm->mem = (double)vm->mem_rss;
+	pm->net = vm->r.net_rx_bps + vm->r.net_tx_bps;
+	pm->disk = vm->r.blk_rd_bps + vm->r.blk_wr_bps;
 	pm->dirty_bps = (double)vm->dirty_bps;
 	pm->since_move_s = vm->moved_ms ? (now_ms - vm->moved_ms) / 1000 : -1;
 	pm->prev_host = plan_view_host_index(pv, vm->from_host);
@@ -122,6 +125,8 @@ plan_view_build(struct plan_view *pv, const struct model *m,
 		for (k = 0; k < h->nvms; k++) {
 			pv->mvms[n] = h->vms[k];
 			plan_view_vm(pv, &pv->vms[n], h->vms[k], i, hk, now_ms);
+			pv->hosts[i].net += pv->vms[n].net;
+			pv->hosts[i].disk += pv->vms[n].disk;
 			n++;
 		}
 	}

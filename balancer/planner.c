@@ -24,32 +24,49 @@ planner_hot_level(const struct policy *pol)
 	return pol->hot[POLICY_CPU].set ? pol->hot[POLICY_CPU].level : 1.0;
 }
 
-double
-planner_imbalance(const struct plan_input *in, const double *cpu,
-    const double *mem)
+/*
+ * Coefficient of variation of v[h] / cap(h) over non-stale hosts; -1
+ * when no host uses the resource at all (it then does not count).
+ */
+static double
+cv_of(const struct plan_input *in, const double *v, int res)
 {
-	const double	*w = in->pol->weight;
-	double		 sc = 0, qc = 0, sm = 0, qm = 0, u, n = 0, cv = 0, wsum;
-	size_t		 h;
+	const struct plan_host	*h;
+	double			 s = 0, q = 0, n = 0, u, cap, mean;
+	size_t			 i;
 
-	for (h = 0; h < in->nhosts; h++) {
-		if (in->hosts[h].stale)
+	for (i = 0; i < in->nhosts; i++) {
+		h = &in->hosts[i];
+		if (h->stale)
 			continue;
-		u = cpu[h] / in->hosts[h].cpu_cap;
-		sc += u;
-		qc += u * u;
-		u = mem[h] / in->hosts[h].mem_cap;
-		sm += u;
-		qm += u * u;
+		cap = res == POLICY_CPU ? h->cpu_cap : res == POLICY_MEM ?
+		    h->mem_cap : res == POLICY_NET && h->net_cap > 0 ? h->net_cap : 1;
+		u = v[i] / cap;
+		s += u;
+		q += u * u;
 		n++;
 	}
-	if (n == 0)
-		return 0;
-	if (sc > 0)
-		cv += w[POLICY_CPU] * sqrt(fmax(0, qc / n - (sc / n) * (sc / n))) / (sc / n);
-	if (sm > 0)
-		cv += w[POLICY_MEM] * sqrt(fmax(0, qm / n - (sm / n) * (sm / n))) / (sm / n);
-	wsum = w[POLICY_CPU] + w[POLICY_MEM];
+	if (n == 0 || s <= 0)
+		return -1;
+	mean = s / n;
+	return sqrt(fmax(0, q / n - mean * mean)) / mean;
+}
+
+double
+planner_imbalance(const struct plan_input *in, const double *cpu,
+    const double *mem, const double *net, const double *disk)
+{
+	const double	*w = in->pol->weight;
+	const double	*v[POLICY_NRES] = { cpu, mem, net, disk };
+	double		 cv = 0, wsum = 0, c;
+	int		 r;
+
+	for (r = 0; r < POLICY_NRES; r++) {
+		if (w[r] <= 0 || v[r] == NULL || (c = cv_of(in, v[r], r)) < 0)
+			continue;
+		cv += w[r] * c;
+		wsum += w[r];
+	}
 	return wsum > 0 ? cv / wsum : 0;
 }
 
@@ -80,14 +97,19 @@ static int
 repair_rules(struct pass *ps)
 {
 	const struct policy_rule *r;
+	const char		*why;
 	size_t			 i, d;
 
 	for (i = 0; i < ps->nv && ps->budget > 0; i++) {
 		if (ps->vr_start[i] == ps->vr_start[i + 1] ||
 		    (r = pass_rule_broken(ps, i, ps->place[i], POLICY_MUST)) == NULL)
 			continue;
-		if (pass_why_stay(ps, i, 1) != NULL)
+		/* only emptying a host overrides the cooldown */
+		if ((why = pass_why_stay(ps, i, 0)) != NULL) {
+			pass_note(ps, "must rule \"%s\" is broken by %s, which "
+			    "stays: %s", r->name, ps->in->vms[i].name, why);
 			continue;
+		}
 		if ((d = pass_best_dest(ps, i, ps->in->vms[i].cpu, 1)) == PLAN_NONE) {
 			pass_note(ps, "must rule \"%s\" is broken by %s and no host "
 			    "can take it now", r->name, ps->in->vms[i].name);
@@ -192,7 +214,8 @@ relieve_hot(struct pass *ps)
 	ps->out->hot_hosts = n;
 	hot_ps = ps;
 	qsort(list, n, sizeof(*list), cmp_util_up);
-	for (k = 0; k < n && ps->budget > 0 && rc == 0; k++)
+	/* past the budget too: a host left hot counts as unrelieved */
+	for (k = 0; k < n && rc == 0; k++)
 		rc = relieve(ps, list[k], hot->level - PLAN_RELIEF_MARGIN, hot->level);
 	free(list);
 	return rc;
@@ -244,7 +267,9 @@ risk_from(struct pass *ps, size_t a, double *best, size_t *bv, size_t *bd)
 		    host_limit(ps, a));
 		for (t = 0, tries = 0; t < ps->nh && tries < PLAN_DEST_TRIES; t++) {
 			d = ps->order[t];
-			if (pass_why_not(ps, i, d, v->cpu, NULL, 0) != NULL)
+			/* the destination must take the VM's recent peak */
+			if (pass_why_not(ps, i, d, fmax(v->cpu, v->cpu_mean),
+			    NULL, 0) != NULL)
 				continue;
 			tries++;
 			if ((g = risk_gain(ps, i, d, pa, na)) > *best) {
@@ -285,7 +310,7 @@ reduce_risk(struct pass *ps)
 static double
 smooth_imbalance(const struct pass *ps)
 {
-	return planner_imbalance(ps->in, ps->mu, ps->mem);
+	return planner_imbalance(ps->in, ps->mu, ps->mem, ps->net, ps->disk);
 }
 
 /*
@@ -350,15 +375,9 @@ rebalance(struct pass *ps)
 					    pass_rule_broken(ps, i, to, POLICY_SHOULD))
 						continue;
 					tries++;
-					ps->mu[a] -= m;
-					ps->mem[a] -= v->mem;
-					ps->mu[to] += m;
-					ps->mem[to] += v->mem;
+					pass_try(ps, i, a, to, m, 1);
 					after = smooth_imbalance(ps);
-					ps->mu[a] += m;
-					ps->mem[a] += v->mem;
-					ps->mu[to] -= m;
-					ps->mem[to] -= v->mem;
+					pass_try(ps, i, a, to, m, -1);
 					if (after < best) {
 						best = after;
 						bv = i;

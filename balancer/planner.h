@@ -15,8 +15,8 @@
  * Order of work in a pass: evacuate maintenance hosts; repair `must`
  * rules; relieve hot hosts (the least hot first, so that the room left
  * on other hosts saves as many as it can; a host that cannot be brought
- * under its hot level keeps its VMs rather than spend migrations for
- * nothing); lower the risk of hosts likely to turn hot; then reduce
+ * under its hot level keeps the partial relief, which measured better
+ * than taking it back); lower the risk of hosts likely to turn hot; then reduce
  * imbalance while a move's benefit exceeds the policy's minimum -- all
  * within the per-pass and per-host budgets and the per-VM cooldown.
  * Conflicting rules are settled as DRS does (must over should,
@@ -40,6 +40,9 @@ struct plan_host {
 	double		 mem_cap;	/* bytes */
 	double		 cpu;		/* MHz in use now */
 	double		 mem;		/* bytes in use now */
+	double		 net;		/* bytes/s, received + sent */
+	double		 net_cap;	/* bytes/s the NIC carries; 0: unknown */
+	double		 disk;		/* bytes/s, read + written */
 	unsigned	 hot_s;		/* how long CPU has been above the hot level */
 	int		 stale;
 	int		 maintenance;
@@ -53,6 +56,7 @@ struct plan_vm {
 	double		 cpu_mean;	/* MHz, mean over its recent window */
 	double		 cpu_sd;	/* MHz, standard deviation over it */
 	double		 mem;		/* bytes */
+	double		 net, disk;	/* bytes/s */
 	double		 dirty_bps;	/* memory dirty rate estimate, bytes/s */
 	int64_t		 since_move_s;	/* -1: never moved */
 	size_t		 prev_host;	/* before its last move, or PLAN_NONE */
@@ -131,9 +135,15 @@ struct plan {
 int	planner_run(const struct plan_input *, struct plan *);
 void	plan_free(struct plan *);
 
-/* Weighted CV of host CPU and memory utilisation (non-stale hosts). */
+/*
+ * The imbalance: the policy-weighted mean of the coefficients of
+ * variation of host CPU, memory, network and disk use (non-stale hosts;
+ * CPU and memory as utilisation, network as utilisation when the NIC's
+ * speed is known, disk as throughput: a CV needs no capacity).  Each
+ * array has one value per host.
+ */
 double	planner_imbalance(const struct plan_input *, const double *cpu,
-	    const double *mem);
+	    const double *mem, const double *net, const double *disk);
 
 /* The CPU hot level as a fraction; 1 (capacity) when `hot cpu off`. */
 double	planner_hot_level(const struct policy *);

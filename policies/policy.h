@@ -93,8 +93,8 @@ struct policy {
 	double			 mem_headroom;		/* kept free, default 0.10 */
 
 	double			 weight[POLICY_NRES];	/* cpu 1, mem 0.5, net 0.25, disk 0.25 */
-	double			 imbalance_target;	/* CV, default 0.15 */
-	double			 min_benefit;		/* per move, default 0.01 */
+	double			 imbalance_target;	/* CV, default 1 (skewed only) */
+	double			 min_benefit;		/* per move, default 0.05 */
 
 	uint64_t		 bandwidth;		/* bytes/s, default 1 GiB/s */
 	unsigned		 max_downtime_ms;	/* default 500 */

@@ -1,0 +1,1302 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests of balancer/executor.c: the migration state machine
+ * (submit, send, statuses, timeouts, verification against the model,
+ * cancel), what it reports (busy VMs and hosts, newest first, totals),
+ * and the crash promise of its journal: a migration in flight when the
+ * balancer died is reconciled from reports after a restart and never
+ * sent again, one only planned is aborted, a torn last line is
+ * tolerated and ids of a new epoch never collide with older ones.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "testutil.h"
+#include "testreport.h"
+
+#include "executor.h"
+#include "model.h"
+#include "util.h"
+#include "wire.h"
+
+#define EPOCH		7ULL
+#define T0		1000000		/* monotonic ms, when not restarting */
+#define SEND_TO_S	10
+#define TIMEOUT_S	600
+#define VERIFY_S	60
+#define FAKE_MAX	64
+
+#define ST_ACCEPTED	BALLAST__V1__COMMAND_STATE__CMD_STATE_ACCEPTED
+#define ST_RUNNING	BALLAST__V1__COMMAND_STATE__CMD_STATE_RUNNING
+#define ST_DONE		BALLAST__V1__COMMAND_STATE__CMD_STATE_DONE
+#define ST_FAILED	BALLAST__V1__COMMAND_STATE__CMD_STATE_FAILED
+#define ST_CANCELLED	BALLAST__V1__COMMAND_STATE__CMD_STATE_CANCELLED
+#define ST_REFUSED	BALLAST__V1__COMMAND_STATE__CMD_STATE_REFUSED
+#define OP_MIGRATE	BALLAST__V1__COMMAND__OP_MIGRATE
+#define OP_CANCEL	BALLAST__V1__COMMAND__OP_CANCEL
+
+/* One command the fake collector link was asked to send. */
+struct sent {
+	int			 rc;		/* what the fake returned */
+	uint64_t		 id, epoch;
+	int			 op;		/* BALLAST__V1__COMMAND__OP_* */
+	uint8_t			 host[16];	/* the host it was sent to */
+	uint8_t			 vm[16], dst[16];
+	char			 dst_name[WIRE_MAX_HOST_NAME + 1];
+	uint32_t		 max_downtime_ms;
+	uint64_t		 bandwidth;
+	uint64_t		 cancel_of;	/* OP_CANCEL: of this id */
+	int			 journaled;	/* journaled as sent first */
+};
+
+struct fake {
+	struct sent		 cmd[FAKE_MAX];
+	size_t			 n;
+	int			 fail;		/* 0, or -errno to return */
+	const char		*journal;	/* checked at each send */
+};
+
+struct tmp {
+	char			 dir[64];
+	char			 journal[128];
+};
+
+/* The state the journal's last line for id gives, or "" if none. */
+static void
+journal_state(const char *path, uint64_t id, char *out, size_t len)
+{
+	const char	*st;
+	json_int_t	 jid;
+	json_t		*o;
+	FILE		*f;
+	char		 line[8192];
+
+	out[0] = '\0';
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if ((o = json_loads(line, 0, NULL)) == NULL)
+			continue;
+		if (json_unpack(o, "{s:I, s:s}", "id", &jid, "state",
+		    &st) == 0 && (uint64_t)jid == id)
+			util_strlcpy(out, st, len);
+		json_decref(o);
+	}
+	fclose(f);
+}
+
+static int
+fake_send(void *arg, const uint8_t host[16], Ballast__V1__Command *c)
+{
+	struct fake	*f = arg;
+	struct sent	*s;
+	char		 st[32];
+
+	assert_true(f->n < FAKE_MAX);
+	s = &f->cmd[f->n++];
+	memset(s, 0, sizeof(*s));
+	s->rc = f->fail;
+	s->id = c->id;
+	s->epoch = c->epoch;
+	s->op = (int)c->op_case;
+	memcpy(s->host, host, 16);
+	if (c->op_case == OP_MIGRATE) {
+		assert_non_null(c->migrate);
+		assert_int_equal(c->migrate->vm_uuid.len, 16);
+		assert_int_equal(c->migrate->dest_host_uuid.len, 16);
+		memcpy(s->vm, c->migrate->vm_uuid.data, 16);
+		memcpy(s->dst, c->migrate->dest_host_uuid.data, 16);
+		util_strlcpy(s->dst_name, c->migrate->dest_host_name,
+		    sizeof(s->dst_name));
+		s->max_downtime_ms = c->migrate->max_downtime_ms;
+		s->bandwidth = c->migrate->bandwidth_bps;
+		if (f->journal != NULL) {
+			journal_state(f->journal, c->id, st, sizeof(st));
+			s->journaled = strcmp(st, "sent") == 0;
+		}
+	} else if (c->op_case == OP_CANCEL) {
+		assert_non_null(c->cancel);
+		s->cancel_of = c->cancel->command_id;
+	} else
+		fail_msg("a command with no operation");
+	return f->fail;
+}
+
+static void
+host_uuid(int id, uint8_t u[16])
+{
+	memset(u, 0, 16);
+	u[0] = 0x10;
+	u[1] = (uint8_t)id;
+	u[15] = 0x01;
+}
+
+/* VM `vm` (named vm-<vm>) from host hv<src> to hv<dst>. */
+static void
+mig_proto(struct migration *m, int vm, int src, int dst)
+{
+	memset(m, 0, sizeof(*m));
+	trep_vm_uuid(vm, m->vm);
+	host_uuid(src, m->src);
+	host_uuid(dst, m->dst);
+	snprintf(m->vm_name, sizeof(m->vm_name), "vm-%d", vm);
+	snprintf(m->src_name, sizeof(m->src_name), "hv%d", src);
+	snprintf(m->dst_name, sizeof(m->dst_name), "hv%d", dst);
+	util_strlcpy(m->reason, "hot", sizeof(m->reason));
+	util_strlcpy(m->explain, "a test move", sizeof(m->explain));
+	m->src_before = 0.9;
+	m->src_after = 0.7;
+}
+
+static struct executor *
+ex_open(struct fake *f, const char *journal, uint64_t epoch, unsigned retries)
+{
+	struct executor_config	 cfg;
+	struct executor		*ex;
+	char			 err[256] = "";
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.journal = journal;
+	cfg.epoch = epoch;
+	cfg.send_timeout_s = SEND_TO_S;
+	cfg.retries = retries;
+	cfg.timeout_s = TIMEOUT_S;
+	cfg.verify_s = VERIFY_S;
+	cfg.bandwidth = 100 << 20;
+	cfg.max_downtime_ms = 300;
+	ex = executor_new(&cfg, fake_send, f, err, sizeof(err));
+	if (ex == NULL)
+		fail_msg("executor_new: %s", err);
+	return ex;
+}
+
+static uint64_t
+submit(struct executor *ex, int vm, int src, int dst, int64_t now)
+{
+	struct migration	 m;
+	uint64_t		 id = 0;
+
+	mig_proto(&m, vm, src, dst);
+	assert_int_equal(executor_submit(ex, &m, now, &id), 0);
+	return id;
+}
+
+static void
+status(struct executor *ex, uint64_t id, Ballast__V1__CommandState st,
+    unsigned permille, const char *error, int64_t now)
+{
+	Ballast__V1__CommandStatus	 s = BALLAST__V1__COMMAND_STATUS__INIT;
+	const struct migration		*m = executor_find(ex, id);
+	uint8_t				 src[16] = { 0 };
+
+	/* from the migration's source host, as a real collector sends it */
+	if (m != NULL)
+		memcpy(src, m->src, 16);
+	s.host_uuid.data = src;
+	s.host_uuid.len = 16;
+	s.id = id;
+	s.state = st;
+	s.progress_permille = permille;
+	if (error != NULL)
+		s.error = (char *)(uintptr_t)error;
+	executor_on_status(ex, &s, now);
+}
+
+/* A status for a migration from a host that is not its source. */
+static void
+status_from(struct executor *ex, uint64_t id, const uint8_t host[16],
+    Ballast__V1__CommandState st, int64_t now)
+{
+	Ballast__V1__CommandStatus	 s = BALLAST__V1__COMMAND_STATUS__INIT;
+
+	s.host_uuid.data = (uint8_t *)(uintptr_t)host;
+	s.host_uuid.len = 16;
+	s.id = id;
+	s.state = st;
+	executor_on_status(ex, &s, now);
+}
+
+static const struct migration *
+mig(const struct executor *ex, uint64_t id)
+{
+	const struct migration	*m = executor_find(ex, id);
+
+	if (m == NULL)
+		fail_msg("no migration %llu", (unsigned long long)id);
+	return m;
+}
+
+/* A model in which host hv<host> reports VM vm-<vm> (and nothing else). */
+static struct model *
+model_vm_on(int vm, int host, int64_t now)
+{
+	struct model	*md;
+	struct trep	 h;
+	char		 name[16], vname[16];
+
+	snprintf(name, sizeof(name), "hv%d", host);
+	snprintf(vname, sizeof(vname), "vm-%d", vm);
+	assert_non_null(md = model_new(NULL));
+	trep_host(&h, host, name, 1, 1700000000000ULL, 100, 100);
+	trep_vm(&h, vm, vname);
+	trep_apply(md, &h, now);
+	return md;
+}
+
+static int
+tmp_setup(void **state)
+{
+	struct tmp	*t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return -1;
+	snprintf(t->dir, sizeof(t->dir), "/tmp/ballast-exec-XXXXXX");
+	if (mkdtemp(t->dir) == NULL) {
+		free(t);
+		return -1;
+	}
+	snprintf(t->journal, sizeof(t->journal), "%s/migrations.journal",
+	    t->dir);
+	*state = t;
+	return 0;
+}
+
+static int
+tmp_teardown(void **state)
+{
+	struct tmp	*t = *state;
+	struct dirent	*de;
+	DIR		*d;
+	char		 p[384];
+
+	if ((d = opendir(t->dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", t->dir, de->d_name);
+			unlink(p);
+		}
+		closedir(d);
+	}
+	rmdir(t->dir);
+	free(t);
+	return 0;
+}
+
+/* Newlines in a file. */
+static size_t
+count_lines(const char *path)
+{
+	FILE	*f;
+	size_t	 n = 0;
+	int	 c;
+
+	assert_non_null(f = fopen(path, "r"));
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+static void
+test_submit_and_send(void **state)
+{
+	struct tmp		*t = *state;
+	struct fake		 f;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct migration	 p;
+	struct model		*md;
+	uint8_t			 u[16];
+	uint64_t		 id, id2, other = 0;
+	char			 st[32];
+
+	memset(&f, 0, sizeof(f));
+	f.journal = t->journal;
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, t->journal, EPOCH, 1);
+	id = submit(ex, 1, 1, 2, T0);
+	assert_true(id == (EPOCH << 32 | 1));
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_PLANNED);
+	assert_int_equal(m->attempts, 0);
+	assert_int_equal(m->progress, 0);
+	assert_int_equal(m->ended_at, 0);
+	assert_true(m->planned_at > 0);
+	assert_string_equal(m->vm_name, "vm-1");
+	assert_string_equal(m->reason, "hot");
+	assert_string_equal(m->explain, "a test move");
+	/* journaled as planned, nothing sent yet */
+	journal_state(t->journal, id, st, sizeof(st));
+	assert_string_equal(st, "planned");
+	assert_int_equal(f.n, 0);
+
+	/* one migration per VM while it is in flight */
+	mig_proto(&p, 1, 1, 3);
+	assert_int_equal(executor_submit(ex, &p, T0, &other), -EBUSY);
+	assert_true(other == 0);
+	assert_int_equal(executor_count(ex), 1);
+
+	executor_tick(ex, md, T0 + 100);
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_SENT);
+	assert_int_equal(m->attempts, 1);
+	assert_int_equal(m->state_ms, T0 + 100);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.cmd[0].op, OP_MIGRATE);
+	assert_true(f.cmd[0].id == id);
+	assert_true(f.cmd[0].epoch == EPOCH);
+	trep_vm_uuid(1, u);
+	assert_memory_equal(f.cmd[0].vm, u, 16);
+	host_uuid(2, u);
+	assert_memory_equal(f.cmd[0].dst, u, 16);
+	assert_string_equal(f.cmd[0].dst_name, "hv2");
+	host_uuid(1, u);
+	assert_memory_equal(f.cmd[0].host, u, 16);	/* to the source */
+	assert_int_equal(f.cmd[0].max_downtime_ms, 300);
+	assert_true(f.cmd[0].bandwidth == 100 << 20);
+	assert_true(f.cmd[0].journaled);		/* journal first */
+
+	/* no answer yet, before the send timeout: nothing more */
+	executor_tick(ex, md, T0 + 100 + SEND_TO_S * 1000);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(mig(ex, id)->state, MIG_SENT);
+
+	/* still busy while sent; the next id counts on */
+	assert_int_equal(executor_submit(ex, &p, T0, &other), -EBUSY);
+	id2 = submit(ex, 2, 1, 3, T0 + 200);
+	assert_true(id2 == (EPOCH << 32 | 2));
+
+	executor_free(ex);
+	model_free(md);
+}
+
+static void
+test_status_to_done(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*md, *on_src, *on_dst;
+	uint8_t			 u[16];
+	uint64_t		 id;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	id = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	assert_int_equal(mig(ex, id)->state, MIG_SENT);
+
+	status(ex, id, ST_ACCEPTED, 0, NULL, T0 + 500);
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_MIGRATING);
+	assert_int_equal(m->progress, 0);
+	assert_int_equal(m->state_ms, T0 + 500);
+	status(ex, id, ST_RUNNING, 420, NULL, T0 + 1500);
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_MIGRATING);
+	assert_int_equal(m->progress, 420);
+	assert_int_equal(m->state_ms, T0 + 500);	/* kept in its state */
+	status(ex, id, ST_RUNNING, 900, NULL, T0 + 2500);
+	assert_int_equal(mig(ex, id)->progress, 900);
+	assert_int_equal(executor_vm_busy(ex, m->vm), 1);
+
+	status(ex, id, ST_DONE, 1000, NULL, T0 + 3000);
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_VERIFYING);
+	assert_int_equal(m->progress, 1000);
+	assert_int_equal(m->ended_at, 0);
+	assert_int_equal(executor_vm_busy(ex, m->vm), 1);
+
+	/* not yet seen on the destination: still verifying */
+	on_src = model_vm_on(1, 1, T0 + 3000);
+	executor_tick(ex, on_src, T0 + 4000);
+	assert_int_equal(mig(ex, id)->state, MIG_VERIFYING);
+	executor_tick(ex, md, T0 + 4000);		/* nobody reports it */
+	assert_int_equal(mig(ex, id)->state, MIG_VERIFYING);
+
+	on_dst = model_vm_on(1, 2, T0 + 5000);
+	executor_tick(ex, on_dst, T0 + 5000);
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_DONE);
+	assert_int_equal(m->progress, 1000);
+	assert_true(m->ended_at > 0);
+	assert_int_equal(m->done_ms, T0 + 5000);
+	assert_string_equal(m->error, "");
+	assert_int_equal(executor_vm_busy(ex, m->vm), 0);
+	host_uuid(1, u);
+	assert_int_equal(executor_host_busy(ex, u), 0);
+	assert_true(executor_total(ex, MIG_DONE) == 1);
+	assert_int_equal(f.n, 1);
+
+	/* a late status changes nothing once it has ended */
+	status(ex, id, ST_FAILED, 0, "late", T0 + 6000);
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_DONE);
+	assert_string_equal(m->error, "");
+
+	/* a minute after DONE the benefit is judged from the source */
+	executor_tick(ex, on_src, T0 + 5000 + 59000);
+	assert_string_equal(mig(ex, id)->outcome, "");
+	executor_tick(ex, on_src, T0 + 5000 + 60000);
+	m = mig(ex, id);
+	assert_int_equal(m->benefit_checked, 1);
+	assert_non_null(strstr(m->outcome, "benefit"));
+	assert_non_null(strstr(m->outcome, "hv1"));
+	assert_int_equal(f.n, 1);
+
+	executor_free(ex);
+	model_free(md);
+	model_free(on_src);
+	model_free(on_dst);
+}
+
+static void
+test_status_refused_failed_cancelled(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	struct model		*md;
+	uint64_t		 a, b, c, d;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	a = submit(ex, 1, 1, 2, T0);
+	b = submit(ex, 2, 1, 2, T0);
+	c = submit(ex, 3, 1, 2, T0);
+	d = submit(ex, 4, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	assert_int_equal(f.n, 4);
+
+	status(ex, a, ST_REFUSED, 0, "not enough memory on hv2", T0 + 100);
+	assert_int_equal(mig(ex, a)->state, MIG_FAILED);
+	assert_string_equal(mig(ex, a)->error, "not enough memory on hv2");
+	assert_true(mig(ex, a)->ended_at > 0);
+
+	/* a failure while migrating, and one without a reason */
+	status(ex, b, ST_RUNNING, 100, NULL, T0 + 100);
+	status(ex, b, ST_FAILED, 0,
+	    "migration failed: connection reset", T0 + 200);
+	assert_int_equal(mig(ex, b)->state, MIG_FAILED);
+	assert_string_equal(mig(ex, b)->error,
+	    "migration failed: connection reset");
+	status(ex, c, ST_FAILED, 0, NULL, T0 + 200);
+	assert_int_equal(mig(ex, c)->state, MIG_FAILED);
+	assert_true(strlen(mig(ex, c)->error) > 0);
+
+	status(ex, d, ST_CANCELLED, 0, NULL, T0 + 300);
+	assert_int_equal(mig(ex, d)->state, MIG_ABORTED);
+	assert_non_null(strstr(mig(ex, d)->error, "cancelled"));
+
+	assert_true(executor_total(ex, MIG_FAILED) == 3);
+	assert_true(executor_total(ex, MIG_ABORTED) == 1);
+	assert_true(executor_total(ex, MIG_DONE) == 0);
+	/* the ended ones are neither resent nor timed out */
+	executor_tick(ex, md, T0 + 3600 * 1000);
+	assert_int_equal(f.n, 4);
+	assert_true(executor_total(ex, MIG_FAILED) == 3);
+
+	executor_free(ex);
+	model_free(md);
+}
+
+static void
+test_status_unknown_id(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	struct model		*md;
+	uint64_t		 id;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	id = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+
+	/* unknown, and the same number from another epoch */
+	status(ex, id + 1, ST_DONE, 1000, NULL, T0 + 100);
+	status(ex, (EPOCH - 1) << 32 | 1, ST_FAILED, 0, "old", T0 + 100);
+	status(ex, 0, ST_RUNNING, 10, NULL, T0 + 100);
+	{
+		uint8_t	 other[16];
+
+		/* the right id from a host that is not the source */
+		host_uuid(3, other);
+		status_from(ex, id, other, ST_DONE, T0 + 100);
+	}
+	assert_int_equal(executor_count(ex), 1);
+	assert_int_equal(mig(ex, id)->state, MIG_SENT);
+	assert_int_equal(mig(ex, id)->progress, 0);
+	assert_null(executor_find(ex, id + 1));
+	assert_int_equal(f.n, 1);
+
+	executor_free(ex);
+	model_free(md);
+}
+
+static void
+test_send_failure(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*md;
+	uint64_t		 id, id2;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.fail = -EHOSTUNREACH;
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	id = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	m = mig(ex, id);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(m->state, MIG_FAILED);
+	assert_int_equal(m->attempts, 1);
+	assert_true(m->ended_at > 0);
+	assert_non_null(strstr(m->error, "hv1"));
+	assert_non_null(strstr(m->error, "not connected"));
+	assert_int_equal(executor_vm_busy(ex, m->vm), 0);
+	assert_true(executor_total(ex, MIG_FAILED) == 1);
+
+	/* another errno is named as such */
+	f.fail = -ECONNREFUSED;
+	id2 = submit(ex, 2, 3, 2, T0);
+	executor_tick(ex, md, T0 + 1);
+	m = mig(ex, id2);
+	assert_int_equal(m->state, MIG_FAILED);
+	assert_non_null(strstr(m->error, "hv3"));
+	assert_non_null(strstr(m->error, strerror(ECONNREFUSED)));
+
+	/* a failed migration is not sent again */
+	f.fail = 0;
+	executor_tick(ex, md, T0 + 3600 * 1000);
+	assert_int_equal(f.n, 2);
+
+	executor_free(ex);
+	model_free(md);
+}
+
+static void
+test_send_timeout_retry(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*md;
+	uint64_t		 id;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	id = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	assert_int_equal(f.n, 1);
+
+	executor_tick(ex, md, T0 + SEND_TO_S * 1000);
+	assert_int_equal(f.n, 1);
+	executor_tick(ex, md, T0 + SEND_TO_S * 1000 + 1);
+	m = mig(ex, id);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(m->state, MIG_SENT);
+	assert_int_equal(m->attempts, 2);
+	assert_int_equal(f.cmd[1].op, OP_MIGRATE);
+	assert_true(f.cmd[1].id == id);		/* the same id: idempotent */
+	assert_memory_equal(f.cmd[1].host, f.cmd[0].host, 16);
+	assert_memory_equal(f.cmd[1].vm, f.cmd[0].vm, 16);
+
+	/* the retry has its own timeout */
+	executor_tick(ex, md, T0 + 2 * SEND_TO_S * 1000 + 1);
+	assert_int_equal(mig(ex, id)->state, MIG_SENT);
+	executor_tick(ex, md, T0 + 2 * SEND_TO_S * 1000 + 2);
+	m = mig(ex, id);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(m->state, MIG_FAILED);
+	assert_int_equal(m->attempts, 2);
+	assert_non_null(strstr(m->error, "hv1"));
+	assert_non_null(strstr(m->error, "2 sends"));
+	assert_true(executor_total(ex, MIG_FAILED) == 1);
+
+	/* an answer after that changes nothing */
+	status(ex, id, ST_ACCEPTED, 0, NULL, T0 + 30000);
+	assert_int_equal(mig(ex, id)->state, MIG_FAILED);
+	executor_free(ex);
+
+	/* no retries: the first timeout fails it */
+	memset(&f, 0, sizeof(f));
+	ex = ex_open(&f, NULL, EPOCH, 0);
+	id = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	executor_tick(ex, md, T0 + SEND_TO_S * 1000 + 1);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(mig(ex, id)->state, MIG_FAILED);
+	assert_non_null(strstr(mig(ex, id)->error, "1 sends"));
+
+	/* an answer in time stops the resending */
+	id = submit(ex, 2, 1, 2, T0 + 20000);
+	executor_tick(ex, md, T0 + 20000);
+	status(ex, id, ST_ACCEPTED, 0, NULL, T0 + 21000);
+	executor_tick(ex, md, T0 + 20000 + SEND_TO_S * 1000 + 1);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(mig(ex, id)->state, MIG_MIGRATING);
+	executor_free(ex);
+	model_free(md);
+}
+
+static void
+test_migrating_timeout(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*md;
+	uint8_t			 u[16];
+	uint64_t		 id;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	id = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	status(ex, id, ST_RUNNING, 10, NULL, T0 + 1000);
+	assert_int_equal(mig(ex, id)->state, MIG_MIGRATING);
+
+	/* progress does not hold the time limit back */
+	status(ex, id, ST_RUNNING, 500, NULL, T0 + 500000);
+	executor_tick(ex, md, T0 + 1000 + TIMEOUT_S * 1000);
+	assert_int_equal(mig(ex, id)->state, MIG_MIGRATING);
+	assert_int_equal(f.n, 1);
+	executor_tick(ex, md, T0 + 1000 + TIMEOUT_S * 1000 + 1);
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_ABORTED);
+	assert_true(m->ended_at > 0);
+	assert_non_null(strstr(m->error, "hv1"));
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.cmd[1].op, OP_CANCEL);
+	assert_true(f.cmd[1].cancel_of == id);
+	assert_true(f.cmd[1].id != id);
+	assert_true(f.cmd[1].epoch == EPOCH);
+	host_uuid(1, u);
+	assert_memory_equal(f.cmd[1].host, u, 16);
+	assert_true(executor_total(ex, MIG_ABORTED) == 1);
+	assert_int_equal(executor_vm_busy(ex, m->vm), 0);
+
+	/* the collector's DONE arriving late is ignored */
+	status(ex, id, ST_DONE, 1000, NULL, T0 + 700000);
+	assert_int_equal(mig(ex, id)->state, MIG_ABORTED);
+	executor_tick(ex, md, T0 + 800000);
+	assert_int_equal(f.n, 2);
+
+	executor_free(ex);
+	model_free(md);
+}
+
+static void
+test_verify_timeout(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*on_src;
+	uint64_t		 id, id2;
+	int64_t			 t;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	on_src = model_vm_on(1, 1, T0);
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	id = submit(ex, 1, 1, 2, T0);
+	id2 = submit(ex, 2, 1, 3, T0);
+	executor_tick(ex, on_src, T0);
+	t = T0 + 2000;
+	status(ex, id, ST_DONE, 1000, NULL, t);
+	status(ex, id2, ST_DONE, 1000, NULL, t);
+	assert_int_equal(mig(ex, id)->state, MIG_VERIFYING);
+
+	executor_tick(ex, on_src, t + VERIFY_S * 1000);
+	assert_int_equal(mig(ex, id)->state, MIG_VERIFYING);
+	executor_tick(ex, on_src, t + VERIFY_S * 1000 + 1);
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_FAILED);
+	assert_non_null(strstr(m->error, "hv2"));	/* where it should be */
+	assert_non_null(strstr(m->error, "runs on hv1"));	/* it is here */
+	assert_true(m->ended_at > 0);
+	/* vm-2 is in no report at all */
+	m = mig(ex, id2);
+	assert_int_equal(m->state, MIG_FAILED);
+	assert_non_null(strstr(m->error, "hv3"));
+	assert_non_null(strstr(m->error, "no reporting host"));
+	assert_true(executor_total(ex, MIG_FAILED) == 2);
+	assert_int_equal(f.n, 2);
+
+	executor_free(ex);
+	model_free(on_src);
+}
+
+static void
+test_cancel(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*md;
+	uint8_t			 u[16];
+	uint64_t		 a, b;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+
+	/* planned: dropped without a word to the collector */
+	a = submit(ex, 1, 1, 2, T0);
+	assert_int_equal(executor_cancel(ex, a, T0 + 10), 0);
+	m = mig(ex, a);
+	assert_int_equal(m->state, MIG_ABORTED);
+	assert_non_null(strstr(m->error, "operator"));
+	assert_true(m->ended_at > 0);
+	executor_tick(ex, md, T0 + 20);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(executor_cancel(ex, a, T0 + 30), -EALREADY);
+
+	/* sent: a Cancel goes to the source */
+	b = submit(ex, 1, 1, 2, T0 + 40);
+	executor_tick(ex, md, T0 + 50);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(executor_cancel(ex, b, T0 + 60), 0);
+	assert_int_equal(mig(ex, b)->state, MIG_ABORTED);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.cmd[1].op, OP_CANCEL);
+	assert_true(f.cmd[1].cancel_of == b);
+	host_uuid(1, u);
+	assert_memory_equal(f.cmd[1].host, u, 16);
+	assert_int_equal(executor_cancel(ex, b, T0 + 70), -EALREADY);
+	assert_int_equal(executor_cancel(ex, 12345, T0 + 70), -ENOENT);
+	/* its late RUNNING is ignored */
+	status(ex, b, ST_RUNNING, 50, NULL, T0 + 80);
+	assert_int_equal(mig(ex, b)->state, MIG_ABORTED);
+	assert_true(executor_total(ex, MIG_ABORTED) == 2);
+	assert_int_equal(f.n, 2);
+
+	executor_free(ex);
+	model_free(md);
+}
+
+static void
+test_busy(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	struct model		*md;
+	uint8_t			 v1[16], v2[16], v3[16];
+	uint8_t			 h1[16], h2[16], h3[16], h4[16];
+	uint64_t		 a, b;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	trep_vm_uuid(1, v1);
+	trep_vm_uuid(2, v2);
+	trep_vm_uuid(3, v3);
+	host_uuid(1, h1);
+	host_uuid(2, h2);
+	host_uuid(3, h3);
+	host_uuid(4, h4);
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	assert_int_equal(executor_vm_busy(ex, v1), 0);
+	assert_int_equal(executor_host_busy(ex, h1), 0);
+
+	a = submit(ex, 1, 1, 2, T0);
+	b = submit(ex, 2, 1, 3, T0);
+	assert_int_equal(executor_vm_busy(ex, v1), 1);
+	assert_int_equal(executor_vm_busy(ex, v2), 1);
+	assert_int_equal(executor_vm_busy(ex, v3), 0);
+	assert_int_equal(executor_host_busy(ex, h1), 2);	/* out, out */
+	assert_int_equal(executor_host_busy(ex, h2), 1);	/* in */
+	assert_int_equal(executor_host_busy(ex, h3), 1);
+	assert_int_equal(executor_host_busy(ex, h4), 0);
+
+	executor_tick(ex, md, T0);
+	status(ex, a, ST_RUNNING, 10, NULL, T0);
+	assert_int_equal(executor_host_busy(ex, h1), 2);
+	status(ex, a, ST_FAILED, 0, "x", T0);
+	assert_int_equal(executor_vm_busy(ex, v1), 0);
+	assert_int_equal(executor_host_busy(ex, h1), 1);
+	assert_int_equal(executor_host_busy(ex, h2), 0);
+	assert_int_equal(executor_cancel(ex, b, T0), 0);
+	assert_int_equal(executor_vm_busy(ex, v2), 0);
+	assert_int_equal(executor_host_busy(ex, h1), 0);
+	assert_int_equal(executor_host_busy(ex, h3), 0);
+
+	/* an ended VM may be submitted again */
+	(void)submit(ex, 1, 1, 4, T0 + 1);
+	assert_int_equal(executor_vm_busy(ex, v1), 1);
+	assert_int_equal(executor_host_busy(ex, h4), 1);
+
+	executor_free(ex);
+	model_free(md);
+}
+
+static void
+test_at_newest_first_and_totals(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	struct model		*md;
+	uint64_t		 id[4];
+	int			 i;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	assert_int_equal(executor_count(ex), 0);
+	assert_null(executor_at(ex, 0));
+	for (i = 0; i < 4; i++)
+		id[i] = submit(ex, i + 1, 1, 2, T0 + i);
+	assert_int_equal(executor_count(ex), 4);
+	for (i = 0; i < 4; i++) {
+		assert_non_null(executor_at(ex, (size_t)i));
+		assert_true(executor_at(ex, (size_t)i)->id == id[3 - i]);
+	}
+	assert_null(executor_at(ex, 4));
+	assert_ptr_equal(executor_find(ex, id[1]), executor_at(ex, 2));
+
+	executor_tick(ex, md, T0 + 10);
+	status(ex, id[0], ST_REFUSED, 0, "no", T0 + 20);
+	status(ex, id[1], ST_CANCELLED, 0, NULL, T0 + 20);
+	assert_int_equal(executor_cancel(ex, id[2], T0 + 20), 0);
+	for (i = 0; i < MIG_NSTATES; i++)
+		if (i != MIG_FAILED && i != MIG_ABORTED)
+			assert_true(executor_total(ex, (enum mig_state)i) == 0);
+	assert_true(executor_total(ex, MIG_FAILED) == 1);
+	assert_true(executor_total(ex, MIG_ABORTED) == 2);
+	assert_true(executor_total(ex, MIG_NSTATES) == 0);
+	assert_int_equal(executor_count(ex), 4);	/* ended ones kept */
+
+	assert_string_equal(mig_state_name(MIG_PLANNED), "planned");
+	assert_string_equal(mig_state_name(MIG_VERIFYING), "verifying");
+	assert_string_equal(mig_state_name(MIG_ABORTED), "aborted");
+	assert_string_equal(mig_state_name(MIG_NSTATES), "unknown");
+
+	executor_free(ex);
+	model_free(md);
+}
+
+/*
+ * The crash promise: killed after the command went out, the next
+ * balancer reconciles from reports and sends nothing.
+ */
+static void
+test_restart_in_flight(void **state)
+{
+	struct tmp		*t = *state;
+	struct fake		 f, g;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*md, *on_dst;
+	int64_t			 now = util_now_mono_ms();
+	uint64_t		 a, b;
+
+	memset(&f, 0, sizeof(f));
+	memset(&g, 0, sizeof(g));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, t->journal, 1, 1);
+	a = submit(ex, 1, 1, 2, now);
+	b = submit(ex, 2, 1, 3, now);
+	executor_tick(ex, md, now);
+	status(ex, b, ST_RUNNING, 300, NULL, now);
+	assert_int_equal(mig(ex, a)->state, MIG_SENT);
+	assert_int_equal(mig(ex, b)->state, MIG_MIGRATING);
+	assert_int_equal(f.n, 2);
+	executor_free(ex);			/* killed: no DONE */
+
+	ex = ex_open(&g, t->journal, 2, 1);
+	assert_int_equal(executor_count(ex), 2);
+	m = mig(ex, a);
+	assert_int_equal(m->state, MIG_VERIFYING);
+	assert_true(m->attempts >= 1);
+	assert_string_equal(m->vm_name, "vm-1");
+	assert_string_equal(m->src_name, "hv1");
+	assert_string_equal(m->dst_name, "hv2");
+	assert_string_equal(m->reason, "hot");
+	assert_non_null(strstr(m->error, "restarted"));
+	assert_int_equal(mig(ex, b)->state, MIG_VERIFYING);
+	assert_int_equal(executor_vm_busy(ex, m->vm), 1);
+
+	/* reports show vm-1 on its destination; vm-2 not yet */
+	on_dst = model_vm_on(1, 2, now);
+	executor_tick(ex, on_dst, now + 1000);
+	m = mig(ex, a);
+	assert_int_equal(m->state, MIG_DONE);
+	assert_int_equal(m->progress, 1000);
+	assert_true(m->ended_at > 0);
+	assert_int_equal(mig(ex, b)->state, MIG_VERIFYING);
+	executor_tick(ex, on_dst, now + 2000);
+	assert_int_equal(g.n, 0);		/* nothing sent, ever */
+	assert_true(executor_total(ex, MIG_DONE) == 1);
+	/* a status for it from the collector still counts */
+	status(ex, b, ST_FAILED, 0, "migration failed", now + 3000);
+	assert_int_equal(mig(ex, b)->state, MIG_FAILED);
+	assert_int_equal(g.n, 0);
+	executor_free(ex);
+
+	model_free(md);
+	model_free(on_dst);
+}
+
+/* In flight at the crash, and the VM never left its source. */
+static void
+test_restart_not_seen(void **state)
+{
+	struct tmp		*t = *state;
+	struct fake		 f, g;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*on_src;
+	int64_t			 now = util_now_mono_ms();
+	uint64_t		 a;
+
+	memset(&f, 0, sizeof(f));
+	memset(&g, 0, sizeof(g));
+	on_src = model_vm_on(1, 1, now);
+	ex = ex_open(&f, t->journal, 1, 1);
+	a = submit(ex, 1, 1, 2, now);
+	executor_tick(ex, on_src, now);
+	executor_free(ex);
+
+	ex = ex_open(&g, t->journal, 2, 1);
+	assert_int_equal(mig(ex, a)->state, MIG_VERIFYING);
+	executor_tick(ex, on_src, now + 1000);
+	assert_int_equal(mig(ex, a)->state, MIG_VERIFYING);
+	/* in flight at the restart, it may still be running: it gets the
+	 * migration's whole time limit, not just the verification window */
+	executor_tick(ex, on_src, util_now_mono_ms() + VERIFY_S * 1000 + 1);
+	assert_int_equal(mig(ex, a)->state, MIG_VERIFYING);
+	executor_tick(ex, on_src, util_now_mono_ms() + TIMEOUT_S * 1000 + 1);
+	m = mig(ex, a);
+	assert_int_equal(m->state, MIG_FAILED);
+	assert_non_null(strstr(m->error, "runs on hv1"));
+	assert_int_equal(g.n, 0);
+	executor_free(ex);
+	model_free(on_src);
+}
+
+static void
+test_restart_planned_aborted(void **state)
+{
+	struct tmp		*t = *state;
+	struct fake		 f, g;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*md;
+	int64_t			 now = util_now_mono_ms();
+	uint64_t		 a;
+
+	memset(&f, 0, sizeof(f));
+	memset(&g, 0, sizeof(g));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, t->journal, 1, 1);
+	a = submit(ex, 1, 1, 2, now);
+	executor_free(ex);
+	assert_int_equal(f.n, 0);
+
+	ex = ex_open(&g, t->journal, 2, 1);
+	m = mig(ex, a);
+	assert_int_equal(m->state, MIG_ABORTED);
+	assert_true(m->ended_at > 0);
+	assert_non_null(strstr(m->error, "restarted"));
+	assert_int_equal(executor_vm_busy(ex, m->vm), 0);
+	executor_tick(ex, md, now + 1000);
+	executor_tick(ex, md, now + 3600 * 1000);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(mig(ex, a)->state, MIG_ABORTED);
+	executor_free(ex);
+
+	/* and it stays aborted across another restart */
+	memset(&g, 0, sizeof(g));
+	ex = ex_open(&g, t->journal, 3, 1);
+	assert_int_equal(mig(ex, a)->state, MIG_ABORTED);
+	executor_tick(ex, md, now + 1000);
+	assert_int_equal(g.n, 0);
+	executor_free(ex);
+	model_free(md);
+}
+
+static void
+test_restart_torn_line(void **state)
+{
+	struct tmp		*t = *state;
+	struct fake		 f, g;
+	struct executor		*ex;
+	struct model		*md, *on_dst;
+	FILE			*j;
+	int64_t			 now = util_now_mono_ms();
+	uint64_t		 a, b;
+
+	memset(&f, 0, sizeof(f));
+	memset(&g, 0, sizeof(g));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, t->journal, 1, 1);
+	a = submit(ex, 1, 1, 2, now);
+	executor_tick(ex, md, now);
+	executor_free(ex);
+	/* killed in the middle of a line */
+	assert_non_null(j = fopen(t->journal, "a"));
+	fputs("{\"id\":4294967298,\"state\":\"sen", j);
+	assert_int_equal(fclose(j), 0);
+
+	ex = ex_open(&g, t->journal, 2, 1);
+	assert_int_equal(executor_count(ex), 1);
+	assert_int_equal(mig(ex, a)->state, MIG_VERIFYING);
+	assert_null(executor_find(ex, 1ULL << 32 | 2));
+	/* the journal goes on working after it */
+	b = submit(ex, 2, 1, 3, now);
+	executor_tick(ex, md, now);
+	assert_int_equal(g.n, 1);
+	assert_true(g.cmd[0].id == b);
+	on_dst = model_vm_on(1, 2, now);
+	executor_tick(ex, on_dst, now + 1000);
+	assert_int_equal(mig(ex, a)->state, MIG_DONE);
+	executor_free(ex);
+
+	memset(&g, 0, sizeof(g));
+	ex = ex_open(&g, t->journal, 3, 1);
+	assert_int_equal(executor_count(ex), 2);
+	assert_int_equal(mig(ex, a)->state, MIG_DONE);
+	assert_int_equal(mig(ex, b)->state, MIG_VERIFYING);
+	executor_tick(ex, md, now + 2000);
+	assert_int_equal(g.n, 0);
+	executor_free(ex);
+	model_free(md);
+	model_free(on_dst);
+}
+
+static void
+test_restart_epoch_ids(void **state)
+{
+	struct tmp		*t = *state;
+	struct fake		 f;
+	struct executor		*ex;
+	struct migration	 p;
+	struct model		*md;
+	int64_t			 now = util_now_mono_ms();
+	uint64_t		 a, b, c, d, x = 0;
+
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, t->journal, 1, 1);
+	a = submit(ex, 1, 1, 2, now);
+	b = submit(ex, 2, 1, 2, now);
+	executor_tick(ex, md, now);
+	executor_free(ex);
+	assert_true(a == (1ULL << 32 | 1));
+	assert_true(b == (1ULL << 32 | 2));
+
+	ex = ex_open(&f, t->journal, 2, 1);
+	c = submit(ex, 3, 1, 2, now);
+	assert_true(c == (2ULL << 32 | 1));
+	assert_true(c != a && c != b);
+	assert_int_equal(executor_count(ex), 3);
+	assert_int_equal(mig(ex, a)->state, MIG_VERIFYING);
+	assert_int_equal(mig(ex, c)->state, MIG_PLANNED);
+	/* the VMs still being reconciled are busy */
+	mig_proto(&p, 1, 1, 3);
+	assert_int_equal(executor_submit(ex, &p, now, &x), -EBUSY);
+	executor_free(ex);
+
+	/* the same epoch again (no state to count it up): ids go on */
+	ex = ex_open(&f, t->journal, 2, 1);
+	d = submit(ex, 4, 1, 2, now);
+	assert_true(d == (2ULL << 32 | 2));
+	assert_int_equal(mig(ex, c)->state, MIG_ABORTED);
+	executor_free(ex);
+	model_free(md);
+}
+
+/* Ended migrations come back as they ended, with their figures. */
+static void
+test_restart_keeps_ended(void **state)
+{
+	struct tmp		*t = *state;
+	struct fake		 f, g;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*md, *on_dst;
+	int64_t			 now = util_now_mono_ms(), ended;
+	uint64_t		 a, b, c;
+
+	memset(&f, 0, sizeof(f));
+	memset(&g, 0, sizeof(g));
+	assert_non_null(md = model_new(NULL));
+	on_dst = model_vm_on(1, 2, now);
+	ex = ex_open(&f, t->journal, 1, 1);
+	a = submit(ex, 1, 1, 2, now);
+	b = submit(ex, 2, 1, 2, now);
+	c = submit(ex, 3, 1, 2, now);
+	executor_tick(ex, md, now);
+	status(ex, a, ST_DONE, 1000, NULL, now);
+	executor_tick(ex, on_dst, now);
+	status(ex, b, ST_REFUSED, 0, "refused", now);
+	assert_int_equal(executor_cancel(ex, c, now), 0);
+	assert_int_equal(mig(ex, a)->state, MIG_DONE);
+	ended = mig(ex, a)->ended_at;
+	executor_free(ex);
+
+	ex = ex_open(&g, t->journal, 2, 1);
+	assert_int_equal(executor_count(ex), 3);
+	m = mig(ex, a);
+	assert_int_equal(m->state, MIG_DONE);
+	assert_int_equal(m->progress, 1000);
+	assert_int_equal(m->attempts, 1);
+	assert_int_equal(m->ended_at, ended);
+	assert_near(m->src_before, 0.9, 1e-9);
+	assert_near(m->src_after, 0.7, 1e-9);
+	m = mig(ex, b);
+	assert_int_equal(m->state, MIG_FAILED);
+	assert_string_equal(m->error, "refused");
+	assert_int_equal(m->attempts, 1);
+	assert_true(m->ended_at > 0);
+	assert_int_equal(mig(ex, c)->state, MIG_ABORTED);
+	executor_tick(ex, on_dst, now + 1000);
+	assert_int_equal(g.n, 0);
+	executor_free(ex);
+
+	/* compacted: one line per migration */
+	assert_int_equal(count_lines(t->journal), 3);
+	memset(&g, 0, sizeof(g));
+	ex = ex_open(&g, t->journal, 3, 1);
+	assert_int_equal(mig(ex, a)->state, MIG_DONE);
+	assert_int_equal(executor_count(ex), 3);
+	executor_free(ex);
+	model_free(md);
+	model_free(on_dst);
+}
+
+/*
+ * A collector's error text (up to WIRE_MAX_ERROR_TEXT bytes of UTF-8) is
+ * longer than a migration keeps: cut short, it must stay UTF-8, or the
+ * journal line and the audit record of the failure are lost.
+ */
+static void
+test_long_error_journaled(void **state)
+{
+	struct tmp		*t = *state;
+	struct fake		 f, g;
+	struct executor		*ex;
+	const struct migration	*m;
+	struct model		*md;
+	char			 err[WIRE_MAX_ERROR_TEXT + 1], st[32];
+	size_t			 i, n;
+	uint64_t		 id;
+
+	memset(&f, 0, sizeof(f));
+	memset(&g, 0, sizeof(g));
+	assert_non_null(md = model_new(NULL));
+	/* "é" (2 bytes) over and over: byte 254 starts one */
+	for (n = 0; n + 2 < sizeof(err) - 100; n += 2) {
+		err[n] = (char)0xc3;
+		err[n + 1] = (char)0xa9;
+	}
+	err[n] = '\0';
+	assert_true(n > MIG_TEXT);
+	ex = ex_open(&f, t->journal, 1, 1);
+	id = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	status(ex, id, ST_FAILED, 0, err, T0 + 100);
+	m = mig(ex, id);
+	assert_int_equal(m->state, MIG_FAILED);
+	n = strlen(m->error);
+	assert_true(n > 0 && n < MIG_TEXT);
+	assert_memory_equal(m->error, err, n);	/* a prefix */
+	assert_true(n % 2 == 0);		/* of whole characters */
+	for (i = 0; i < n; i += 2)
+		assert_true((unsigned char)m->error[i] == 0xc3);
+	journal_state(t->journal, id, st, sizeof(st));
+	assert_string_equal(st, "failed");
+	executor_free(ex);
+
+	ex = ex_open(&g, t->journal, 2, 1);
+	assert_int_equal(mig(ex, id)->state, MIG_FAILED);
+	assert_int_equal(strlen(mig(ex, id)->error), n);
+	assert_int_equal(g.n, 0);
+	executor_free(ex);
+	model_free(md);
+}
+
+/* A journal that cannot be written is an error at start. */
+static void
+test_journal_unwritable(void **state)
+{
+	struct tmp		*t = *state;
+	struct executor_config	 cfg;
+	struct fake		 f;
+	char			 path[192], err[256] = "";
+
+	memset(&f, 0, sizeof(f));
+	memset(&cfg, 0, sizeof(cfg));
+	snprintf(path, sizeof(path), "%s/no-such-dir/journal", t->dir);
+	cfg.journal = path;
+	cfg.epoch = 1;
+	assert_null(executor_new(&cfg, fake_send, &f, err, sizeof(err)));
+	assert_non_null(strstr(err, "journal"));
+	assert_non_null(strstr(err, "no-such-dir"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_submit_and_send, tmp_setup,
+		    tmp_teardown),
+		cmocka_unit_test(test_status_to_done),
+		cmocka_unit_test(test_status_refused_failed_cancelled),
+		cmocka_unit_test(test_status_unknown_id),
+		cmocka_unit_test(test_send_failure),
+		cmocka_unit_test(test_send_timeout_retry),
+		cmocka_unit_test(test_migrating_timeout),
+		cmocka_unit_test(test_verify_timeout),
+		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_busy),
+		cmocka_unit_test(test_at_newest_first_and_totals),
+		cmocka_unit_test_setup_teardown(test_restart_in_flight,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_restart_not_seen,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_restart_planned_aborted,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_restart_torn_line,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_restart_epoch_ids,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_restart_keeps_ended,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_long_error_journaled,
+		    tmp_setup, tmp_teardown),
+		cmocka_unit_test_setup_teardown(test_journal_unwritable,
+		    tmp_setup, tmp_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
