@@ -54,7 +54,8 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  balancer/checkpoint.c balancer/conf.c \
 	  balancer/planner.c balancer/plan_pass.c balancer/plan_view.c \
 	  balancer/executor.c balancer/audit.c balancer/balance.c \
-	  web/http.c web/api.c web/graph.c \
+	  balancer/dstate.c \
+	  web/http.c web/api.c web/api_util.c web/api_plan.c web/graph.c \
 	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \
 	  exporters/prom.c \
 	  sim/trace.c sim/synth.c sim/cluster.c \

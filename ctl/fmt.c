@@ -15,6 +15,8 @@
 
 #define FMT_MAXCOLS	32	/* more columns than this are left out */
 #define FMT_SEP		"  "	/* between two columns */
+#define FMT_KEY_LEN	64	/* one alternative or stem of a field's key */
+#define FMT_INDENT	"    "	/* a continued line of explain or note text */
 
 static const struct fmt_field status_fields[] = {
 	{ "version",		"version",		FMT_STR },
@@ -99,6 +101,44 @@ static const struct fmt_field vm_fields[] = {
 	{ "resets",		"resets",		FMT_INT },
 };
 
+static const struct fmt_field plan_summary[] = {
+	{ "mode",	"mode",		FMT_STR },
+	{ "passes",	"passes",	FMT_INT },
+	{ "hot hosts",	"hot_hosts",	FMT_INT },
+	{ "unrelieved",	"unrelieved",	FMT_INT },
+};
+
+static const struct fmt_field rec_cols[] = {
+	{ "ID",		"id",			FMT_INT },
+	{ "STATE",	"state",		FMT_STR },
+	{ "VM",		"vm|vm_uuid",		FMT_STR },
+	{ "FROM",	"from",			FMT_STR },
+	{ "TO",		"to",			FMT_STR },
+	{ "REASON",	"reason",		FMT_STR },
+	{ "SRC%",	"src",			FMT_PCT_PAIR },
+	{ "DST%",	"dst",			FMT_PCT_PAIR },
+	{ "TIME",	"predicted_time_s",	FMT_SECS },
+	{ "DOWNTIME",	"predicted_downtime_s",	FMT_SECS },
+};
+
+static const struct fmt_field reject_cols[] = {
+	{ "VM",		"vm",		FMT_STR },
+	{ "TO",		"to",		FMT_STR },
+	{ "WHY",	"why",		FMT_STR },
+};
+
+static const struct fmt_field migration_cols[] = {
+	{ "ID",			"id",			FMT_INT },
+	{ "STATE",		"state",		FMT_STR },
+	{ "VM",			"vm|vm_uuid",		FMT_STR },
+	{ "FROM",		"from",			FMT_STR },
+	{ "TO",			"to",			FMT_STR },
+	{ "REASON",		"reason",		FMT_STR },
+	{ "PROGRESS",		"progress",		FMT_PERMILLE },
+	{ "WHEN",		"planned_at",		FMT_LOCAL_MS },
+	{ "ERROR/OUTCOME",	"error|outcome",	FMT_STR },
+};
+
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 void
@@ -174,6 +214,35 @@ fmt_time_ms(char *buf, size_t len, double ms)
 	snprintf(buf, len, "%s.%03dZ", day, (int)fmod(ms, 1000.0));
 }
 
+/* Unix milliseconds as local time to the second; "-" if not after 1970. */
+static void
+fmt_local_ms(char *buf, size_t len, double ms)
+{
+	struct tm	 tm;
+	time_t		 t;
+
+	if (!isfinite(ms) || ms <= 0 || ms >= 253402300800000.0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	t = (time_t)(ms / 1000.0);
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "-");
+}
+
+/* A duration that may be short: "30ms" under a second, else fmt_age. */
+static void
+fmt_secs(char *buf, size_t len, double secs)
+{
+	if (!isfinite(secs) || secs < 0)
+		snprintf(buf, len, "-");
+	else if (secs * 1000.0 < 999.5)
+		snprintf(buf, len, "%.0fms", secs * 1000.0);
+	else
+		fmt_age(buf, len, secs);
+}
+
 void
 fmt_sanitize(char *dst, size_t len, const char *src)
 {
@@ -220,6 +289,18 @@ fmt_number(const json_t *v, enum fmt_kind kind, char *buf)
 	case FMT_TIME_MS:
 		fmt_time_ms(buf, FMT_CELL_LEN, d);
 		break;
+	case FMT_LOCAL_MS:
+		fmt_local_ms(buf, FMT_CELL_LEN, d);
+		break;
+	case FMT_SECS:
+		fmt_secs(buf, FMT_CELL_LEN, d);
+		break;
+	case FMT_REAL3:
+		snprintf(buf, FMT_CELL_LEN, "%.3f", d);
+		break;
+	case FMT_PERMILLE:
+		snprintf(buf, FMT_CELL_LEN, "%.1f%%", d / 10.0);
+		break;
 	default:			/* FMT_REAL0 */
 		snprintf(buf, FMT_CELL_LEN, "%.0f", d);
 		break;
@@ -247,12 +328,62 @@ fmt_any(const json_t *v, char *buf)
 	return "-";
 }
 
+/* The first of f's '|'-separated keys that renders as other than "-". */
+static const char *
+fmt_alternatives(const json_t *obj, const struct fmt_field *f, char *buf)
+{
+	struct fmt_field	 alt = *f;
+	char			 key[FMT_KEY_LEN];
+	const char		*p = f->key, *end, *s;
+	size_t			 n;
+
+	for (;;) {
+		end = strchr(p, '|');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (n < sizeof(key)) {
+			memcpy(key, p, n);
+			key[n] = '\0';
+			alt.key = key;
+			s = fmt_value(obj, &alt, buf);
+			if (strcmp(s, "-") != 0)
+				return s;
+		}
+		if (end == NULL)
+			return "-";
+		p = end + 1;
+	}
+}
+
+/* Members STEM_before and STEM_after as "91.0%->72.5%"; see fmt.h. */
+static const char *
+fmt_pct_pair(const json_t *obj, const char *stem, char *buf)
+{
+	char		 key[FMT_KEY_LEN], b1[FMT_CELL_LEN], b2[FMT_CELL_LEN];
+	const char	*before, *after;
+
+	if (!json_is_object(obj))
+		return "-";
+	snprintf(key, sizeof(key), "%s_before", stem);
+	before = fmt_number(json_object_get(obj, key), FMT_PCT, b1);
+	snprintf(key, sizeof(key), "%s_after", stem);
+	after = fmt_number(json_object_get(obj, key), FMT_PCT, b2);
+	if (strcmp(before, "-") == 0 && strcmp(after, "-") == 0)
+		return "-";
+	/* Each side is short unless the number is absurd; both fit. */
+	snprintf(buf, FMT_CELL_LEN, "%.30s->%.30s", before, after);
+	return buf;
+}
+
 const char *
 fmt_value(const json_t *obj, const struct fmt_field *f,
     char buf[FMT_CELL_LEN])
 {
 	const json_t	*v;
 
+	if (strchr(f->key, '|') != NULL)
+		return fmt_alternatives(obj, f, buf);
+	if (f->kind == FMT_PCT_PAIR)
+		return fmt_pct_pair(obj, f->key, buf);
 	v = json_is_object(obj) ? json_object_get(obj, f->key) : NULL;
 	if (v == NULL || json_is_null(v))
 		return "-";
@@ -305,7 +436,34 @@ static int
 fmt_right(enum fmt_kind kind)
 {
 	return kind != FMT_STR && kind != FMT_BOOL && kind != FMT_TIME_MS &&
-	    kind != FMT_ANY;
+	    kind != FMT_ANY && kind != FMT_LOCAL_MS;
+}
+
+/*
+ * Writes text that may have several lines: control bytes but tabs and
+ * newlines as '?', every line after the first preceded by `indent`.
+ * Trailing line ends are dropped; one newline ends the text.
+ */
+static void
+fmt_put_text(FILE *out, const char *s, const char *indent)
+{
+	size_t		 i, n = strlen(s);
+	unsigned char	 c;
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '\r' && s[i + 1] == '\n')
+			continue;
+		if (c == '\n') {
+			fputc('\n', out);
+			fputs(indent, out);
+		} else
+			fputc((c != '\t' && (c < 0x20 || c == 0x7f)) ?
+			    '?' : c, out);
+	}
+	fputc('\n', out);
 }
 
 /* Each column's width: its widest cell, header included. */
@@ -496,4 +654,235 @@ fmt_vms_on_host(json_t *vms, const char *host)
 		}
 	}
 	return sel;
+}
+
+/* "mode: approve  passes: 12  ...  imbalance: 0.214 -> 0.102" */
+static void
+fmt_plan_summary(FILE *out, json_t *plan)
+{
+	static const struct fmt_field before =
+	    { "imbalance", "imbalance_before", FMT_REAL3 };
+	static const struct fmt_field after =
+	    { "imbalance", "imbalance_after", FMT_REAL3 };
+	char	 buf[FMT_CELL_LEN];
+	size_t	 i;
+
+	for (i = 0; i < NITEMS(plan_summary); i++) {
+		fmt_put(out, plan_summary[i].label);
+		fputs(": ", out);
+		fmt_put(out, fmt_value(plan, &plan_summary[i], buf));
+		fputs(FMT_SEP, out);
+	}
+	fputs("imbalance: ", out);
+	fmt_put(out, fmt_value(plan, &before, buf));
+	fputs(" -> ", out);
+	fmt_put(out, fmt_value(plan, &after, buf));
+	fputc('\n', out);
+}
+
+/* The summary, a blank line and the recommendations; see fmt.h. */
+static void
+fmt_plan_body(FILE *out, json_t *plan)
+{
+	json_t	*recs;
+
+	fmt_plan_summary(out, plan);
+	fputc('\n', out);
+	recs = json_object_get(plan, "recommendations");
+	if (json_is_array(recs) && json_array_size(recs) > 0)
+		fmt_table(out, rec_cols, NITEMS(rec_cols), recs);
+	else
+		fputs("no recommendations\n", out);
+}
+
+/* "  17: text" or "  17 (rule NAME): text", continued lines indented. */
+static void
+fmt_explanation(FILE *out, json_t *rec)
+{
+	static const struct fmt_field id = { "ID", "id", FMT_INT };
+	static const struct fmt_field rule = { "rule", "rule", FMT_STR };
+	static const struct fmt_field text = { "explain", "explain", FMT_STR };
+	char		 buf[FMT_CELL_LEN];
+	const char	*r;
+
+	fputs("  ", out);
+	fmt_put(out, fmt_value(rec, &id, buf));
+	if (strcmp(r = fmt_value(rec, &rule, buf), "-") != 0) {
+		fputs(" (rule ", out);
+		fmt_put(out, r);
+		fputc(')', out);
+	}
+	fputs(": ", out);
+	fmt_put_text(out, fmt_value(rec, &text, buf), FMT_INDENT);
+}
+
+/* "Explanations:" and "Notes:", each entry on its own line. */
+static void
+fmt_plan_texts(FILE *out, json_t *plan)
+{
+	json_t	*recs, *notes, *v;
+	size_t	 i;
+
+	fputs("\nExplanations:\n", out);
+	recs = json_object_get(plan, "recommendations");
+	if (!json_is_array(recs) || json_array_size(recs) == 0)
+		fputs("  none\n", out);
+	json_array_foreach(recs, i, v)
+		fmt_explanation(out, v);
+
+	fputs("\nNotes:\n", out);
+	notes = json_object_get(plan, "notes");
+	if (!json_is_array(notes) || json_array_size(notes) == 0)
+		fputs("  none\n", out);
+	json_array_foreach(notes, i, v) {
+		fputs("  ", out);
+		fmt_put_text(out, json_is_string(v) &&
+		    json_string_length(v) > 0 ? json_string_value(v) : "-",
+		    FMT_INDENT);
+	}
+}
+
+/* "Rejected candidates (2 of 12):" and their table, or ": none". */
+static void
+fmt_plan_rejected(FILE *out, json_t *plan)
+{
+	json_t		*rej, *tot;
+	size_t		 n;
+	long long	 total;
+
+	rej = json_object_get(plan, "rejected");
+	n = json_is_array(rej) ? json_array_size(rej) : 0;
+	tot = json_object_get(plan, "rejected_total");
+	total = json_is_integer(tot) ? (long long)json_integer_value(tot) : 0;
+	if (n == 0 && total <= 0) {
+		fputs("\nRejected candidates: none\n", out);
+		return;
+	}
+	if (total > (long long)n)
+		fprintf(out, "\nRejected candidates (%zu of %lld):\n", n,
+		    total);
+	else
+		fprintf(out, "\nRejected candidates (%zu):\n", n);
+	fmt_table(out, reject_cols, NITEMS(reject_cols), rej);
+}
+
+int
+fmt_plan(FILE *out, json_t *plan)
+{
+	if (!json_is_object(plan))
+		return -1;
+	fmt_plan_body(out, plan);
+	return 0;
+}
+
+int
+fmt_plan_explain(FILE *out, json_t *plan)
+{
+	if (!json_is_object(plan))
+		return -1;
+	fmt_plan_body(out, plan);
+	fmt_plan_texts(out, plan);
+	fmt_plan_rejected(out, plan);
+	return 0;
+}
+
+int
+fmt_migrations(FILE *out, json_t *migrations)
+{
+	if (!json_is_array(migrations))
+		return -1;
+	fmt_table(out, migration_cols, NITEMS(migration_cols), migrations);
+	return 0;
+}
+
+int
+fmt_maintenance(FILE *out, json_t *hosts)
+{
+	json_t	*h;
+	size_t	 i;
+
+	if (!json_is_array(hosts))
+		return -1;
+	fputs("HOST\n", out);
+	json_array_foreach(hosts, i, h) {
+		fmt_put(out, json_is_string(h) && json_string_length(h) > 0 ?
+		    json_string_value(h) : "-");
+		fputc('\n', out);
+	}
+	return 0;
+}
+
+/*
+ * ": last reload ok at TIME" or "...failed at TIME: ERROR; ...", without
+ * " at TIME" if the time is missing or 0; nothing without "ok".
+ */
+static void
+fmt_reload(FILE *out, const json_t *reload)
+{
+	static const struct fmt_field time = { "time", "time", FMT_LOCAL_MS };
+	static const struct fmt_field error = { "error", "error", FMT_STR };
+	const json_t	*ok;
+	const char	*t;
+	char		 buf[FMT_CELL_LEN];
+
+	ok = json_is_object(reload) ? json_object_get(reload, "ok") : NULL;
+	if (!json_is_boolean(ok))
+		return;
+	fputs(": last reload ", out);
+	fputs(json_is_true(ok) ? "ok" : "failed", out);
+	if (strcmp(t = fmt_value(reload, &time, buf), "-") != 0) {
+		fputs(" at ", out);
+		fmt_put(out, t);
+	}
+	if (json_is_true(ok))
+		return;
+	fputs(": ", out);
+	fmt_put(out, fmt_value(reload, &error, buf));
+	fputs("; the policy below stays in force", out);
+}
+
+int
+fmt_policy(FILE *out, json_t *policy)
+{
+	static const struct fmt_field file = { "file", "file", FMT_STR };
+	static const struct fmt_field mode = { "mode", "mode", FMT_STR };
+	static const struct fmt_field text = { "text", "text", FMT_STR };
+	char		 buf[FMT_CELL_LEN];
+	const char	*s;
+
+	if (!json_is_object(policy))
+		return -1;
+	fputs("# ", out);
+	if (strcmp(s = fmt_value(policy, &file, buf), "-") == 0)
+		s = "the built-in default policy";
+	fmt_put(out, s);
+	fputs(" (mode ", out);
+	fmt_put(out, fmt_value(policy, &mode, buf));
+	fputc(')', out);
+	fmt_reload(out, json_object_get(policy, "reload"));
+	fputc('\n', out);
+	if (strcmp(s = fmt_value(policy, &text, buf), "-") != 0)
+		fmt_put_text(out, s, "");
+	return 0;
+}
+
+void
+fmt_progress(char *buf, size_t len, const json_t *migration)
+{
+	static const struct fmt_field id = { "ID", "id", FMT_INT };
+	static const struct fmt_field state = { "STATE", "state", FMT_STR };
+	static const struct fmt_field progress =
+	    { "PROGRESS", "progress", FMT_PERMILLE };
+	char		 b1[FMT_CELL_LEN], b2[FMT_CELL_LEN], b3[FMT_CELL_LEN];
+	char		 st[FMT_CELL_LEN];
+	const char	*pct;
+
+	fmt_sanitize(st, sizeof(st), fmt_value(migration, &state, b2));
+	pct = fmt_value(migration, &progress, b3);
+	if (strcmp(pct, "-") == 0)
+		snprintf(buf, len, "migration %s: %s",
+		    fmt_value(migration, &id, b1), st);
+	else
+		snprintf(buf, len, "migration %s: %s %s",
+		    fmt_value(migration, &id, b1), st, pct);
 }

@@ -32,10 +32,21 @@ enum fmt_kind {
 	FMT_BOOL,	/* true/false as "yes"/"no" */
 	FMT_AGE,	/* seconds as "4.2s", "3m05s", "2h07m" or "3d04h" */
 	FMT_TIME_MS,	/* Unix time in ms as UTC "2024-05-01T12:00:00.123Z" */
-	FMT_ANY		/* any scalar in its natural form */
+	FMT_ANY,	/* any scalar in its natural form */
+	FMT_LOCAL_MS,	/* Unix time in ms as local "2024-05-01 14:00:00";
+			   0 or less (the API's "not yet") as "-" */
+	FMT_SECS,	/* seconds: under 1 s as "30ms", else as FMT_AGE */
+	FMT_REAL3,	/* number with three decimals, "0.214" */
+	FMT_PERMILLE,	/* 0..1000 as a percentage, "45.3%" */
+	FMT_PCT_PAIR	/* members KEY_before and KEY_after, fractions, as
+			   "91.0%->72.5%"; a missing side as "-" */
 };
 
-/* One table column or one line of a key: value list. */
+/*
+ * One table column or one line of a key: value list.  `key` may name
+ * alternatives, "error|outcome": the first that renders as other than
+ * "-" is shown.  For FMT_PCT_PAIR it is the members' common stem.
+ */
 struct fmt_field {
 	const char	*label;		/* column title or line key */
 	const char	*key;		/* member of the JSON object */
@@ -86,15 +97,56 @@ void	fmt_pairs(FILE *out, const struct fmt_field *fields, size_t n,
 	    json_t *obj, int extras);
 
 /*
- * The five views of ballastctl.  Each returns 0, or -1 when the JSON
- * is not of the expected top-level type (the caller reports that);
- * nothing is written then.
+ * The views of ballastctl.  Each returns 0, or -1 when the JSON is not
+ * of the expected top-level type (the caller reports that); nothing is
+ * written then.
  */
 int	fmt_status(FILE *out, json_t *status);	/* object */
 int	fmt_hosts(FILE *out, json_t *hosts);	/* array */
 int	fmt_host(FILE *out, json_t *host);	/* object, with "vm_list" */
 int	fmt_vms(FILE *out, json_t *vms);	/* array */
 int	fmt_vm(FILE *out, json_t *vm);		/* object */
+
+/*
+ * GET /api/v1/plan (an object): a summary line (mode, passes, hot
+ * hosts, unrelieved, imbalance before -> after), a blank line and the
+ * table of "recommendations", or "no recommendations".
+ */
+int	fmt_plan(FILE *out, json_t *plan);
+
+/*
+ * GET /api/v1/plan/explain (an object): fmt_plan, then the sections
+ * "Explanations:" (each recommendation's "explain" text under its id,
+ * its rule if it has one), "Notes:" and "Rejected candidates" (a VM,
+ * TO, WHY table, with "rejected_total" when more were rejected than
+ * listed).  An empty section says "none".
+ */
+int	fmt_plan_explain(FILE *out, json_t *plan);
+
+/*
+ * GET /api/v1/migrations (an array, newest first): ID STATE VM FROM TO
+ * REASON PROGRESS WHEN ERROR/OUTCOME, WHEN being "planned_at" in local
+ * time and the last column "error", else "outcome".
+ */
+int	fmt_migrations(FILE *out, json_t *migrations);
+
+/* GET /api/v1/maintenance (an array of host names): a HOST column. */
+int	fmt_maintenance(FILE *out, json_t *hosts);
+
+/*
+ * GET /api/v1/policy (an object): one "# " comment line on the file,
+ * mode and last reload (its time in local time, its error if it
+ * failed), then the policy's "text" as is but for control bytes, so
+ * that the output reads back as a policy file.
+ */
+int	fmt_policy(FILE *out, json_t *policy);
+
+/*
+ * One migration of GET /api/v1/migrations as a progress line into buf:
+ * "migration 42: migrating 45.3%" ("-" for a missing id or state; no
+ * percentage without "progress").  Control bytes are '?'.
+ */
+void	fmt_progress(char *buf, size_t len, const json_t *migration);
 
 /*
  * Returns a new array of the elements of `vms` whose "host" member is

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of ctl/fmt.c: the JSON to text formatting of ballastctl,
- * checked character for character on canned API answers.
+ * checked character for character on canned API answers.  Local times
+ * are those of TZ=CET-1 (UTC+1, no DST), set in main().
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -145,6 +147,37 @@ test_value(void **state)
 	check_value("{\"t\": 1714564800123}", "t", FMT_TIME_MS,
 	    "2024-05-01T12:00:00.123Z");
 	check_value("{\"t\": -5}", "t", FMT_TIME_MS, "-");
+}
+
+/* The kinds of the plan and migrations views. */
+static void
+test_value_kinds(void **state)
+{
+	(void)state;
+	check_value("{\"t\": 1714564800123}", "t", FMT_LOCAL_MS,
+	    "2024-05-01 13:00:00");
+	check_value("{\"t\": 0}", "t", FMT_LOCAL_MS, "-");
+	check_value("{\"s\": 0.03}", "s", FMT_SECS, "30ms");
+	check_value("{\"s\": 0}", "s", FMT_SECS, "0ms");
+	check_value("{\"s\": 0.9996}", "s", FMT_SECS, "1.0s");
+	check_value("{\"s\": 185}", "s", FMT_SECS, "3m05s");
+	check_value("{\"s\": -1}", "s", FMT_SECS, "-");
+	check_value("{\"i\": 0.2143}", "i", FMT_REAL3, "0.214");
+	check_value("{\"p\": 412}", "p", FMT_PERMILLE, "41.2%");
+	check_value("{\"p\": 1000}", "p", FMT_PERMILLE, "100.0%");
+	check_value("{\"src_before\": 0.5, \"src_after\": 0.25}", "src",
+	    FMT_PCT_PAIR, "50.0%->25.0%");
+	check_value("{\"src_before\": 0.5}", "src", FMT_PCT_PAIR,
+	    "50.0%->-");
+	check_value("{\"src_after\": \"x\"}", "src", FMT_PCT_PAIR, "-");
+	check_value("[]", "src", FMT_PCT_PAIR, "-");
+	/* Alternatives: the first one that is there. */
+	check_value("{\"error\": \"\", \"outcome\": \"ok\"}",
+	    "error|outcome", FMT_STR, "ok");
+	check_value("{\"error\": \"bad\", \"outcome\": \"ok\"}",
+	    "error|outcome", FMT_STR, "bad");
+	check_value("{\"error\": null}", "error|outcome", FMT_STR, "-");
+	check_value("{\"b\": 7}", "a|b", FMT_INT, "7");
 }
 
 static const char hosts_json[] =
@@ -324,6 +357,228 @@ test_control_bytes(void **state)
 	assert_string_equal(buf, "a?b?c and more ");
 }
 
+static const char plan_json[] =
+	"{\"mode\": \"approve\", \"policy\": \"/etc/ballast/x.policy\","
+	" \"passes\": 1234, \"last_pass\": 1714564800123, \"hot_hosts\": 2,"
+	" \"unrelieved\": 1, \"imbalance_before\": 0.2143,"
+	" \"imbalance_after\": 0.1021,"
+	" \"recommendations\": ["
+	"  {\"id\": 17, \"state\": \"pending\", \"vm\": \"web-03\","
+	"   \"vm_uuid\": \"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee\","
+	"   \"from\": \"kvm-04\", \"to\": \"kvm-09\", \"reason\": \"hot\","
+	"   \"rule\": \"\", \"src_before\": 0.91, \"src_after\": 0.725,"
+	"   \"dst_before\": 0.4, \"dst_after\": 0.585,"
+	"   \"imbalance_before\": 0.2143, \"imbalance_after\": 0.15,"
+	"   \"predicted_time_s\": 12.5, \"predicted_downtime_s\": 0.03,"
+	"   \"explain\": \"kvm-04 is hot.\\nweb-03 is its busiest VM.\\n\","
+	"   \"migration\": null},"
+	"  {\"id\": 108, \"state\": \"approved\", \"vm\": \"\","
+	"   \"vm_uuid\": \"aaaaaaaa-bbbb-cccc-dddd-000000000001\","
+	"   \"from\": \"kvm-02\", \"to\": \"kvm-11\", \"reason\": \"rule\","
+	"   \"rule\": \"db-apart\", \"src_before\": 0.55, \"src_after\": 0.41,"
+	"   \"dst_before\": 0.2, \"dst_after\": 0.34,"
+	"   \"predicted_time_s\": 185, \"predicted_downtime_s\": 1.2,"
+	"   \"explain\": \"db-01 and db-02 share kvm-02\", \"migration\": 99},"
+	"  {\"id\": 3, \"state\": \"stale\", \"src_before\": 0.5,"
+	"   \"predicted_time_s\": \"soon\"}],"
+	" \"notes\": [\"kvm-03 is in maintenance\", 7],"
+	" \"rejected\": ["
+	"  {\"vm\": \"db-02\", \"to\": \"kvm-09\","
+	"   \"why\": \"would make kvm-09 hot\"},"
+	"  {\"vm\": \"vpn-1\", \"to\": null, \"why\": \"pinned by rule vpn\"}],"
+	" \"rejected_total\": 12}";
+
+/* The summary and the table, the same with and without --explain. */
+#define PLAN_TEXT \
+	"mode: approve  passes: 1234  hot hosts: 2  unrelieved: 1" \
+	"  imbalance: 0.214 -> 0.102\n" \
+	"\n" \
+	" ID  STATE     VM                                    FROM    TO    " \
+	"  REASON          SRC%          DST%   TIME  DOWNTIME\n" \
+	" 17  pending   web-03                                kvm-04  kvm-09" \
+	"  hot     91.0%->72.5%  40.0%->58.5%  12.5s      30ms\n" \
+	"108  approved  aaaaaaaa-bbbb-cccc-dddd-000000000001  kvm-02  kvm-11" \
+	"  rule    55.0%->41.0%  20.0%->34.0%  3m05s      1.2s\n" \
+	"  3  stale     -                                     -       -     " \
+	"  -           50.0%->-             -      -         -\n"
+
+/* A VM without a name shows its UUID; missing members show "-". */
+static void
+test_plan(void **state)
+{
+	(void)state;
+	check_view(fmt_plan, plan_json, PLAN_TEXT);
+}
+
+/* Multi-line explanations indented, a note that is no string as "-". */
+static void
+test_plan_explain(void **state)
+{
+	(void)state;
+	check_view(fmt_plan_explain, plan_json, PLAN_TEXT
+	    "\n"
+	    "Explanations:\n"
+	    "  17: kvm-04 is hot.\n"
+	    "    web-03 is its busiest VM.\n"
+	    "  108 (rule db-apart): db-01 and db-02 share kvm-02\n"
+	    "  3: -\n"
+	    "\n"
+	    "Notes:\n"
+	    "  kvm-03 is in maintenance\n"
+	    "  -\n"
+	    "\n"
+	    "Rejected candidates (2 of 12):\n"
+	    "VM     TO      WHY\n"
+	    "db-02  kvm-09  would make kvm-09 hot\n"
+	    "vpn-1  -       pinned by rule vpn\n");
+}
+
+/* Nothing to do, and an answer that leaves out nearly everything. */
+static void
+test_plan_empty(void **state)
+{
+	(void)state;
+	check_view(fmt_plan_explain,
+	    "{\"mode\": \"manual\", \"passes\": 0, \"hot_hosts\": 0,"
+	    " \"unrelieved\": 0, \"imbalance_before\": 0.05,"
+	    " \"imbalance_after\": 0.05, \"recommendations\": [],"
+	    " \"notes\": [], \"rejected\": [], \"rejected_total\": 0}",
+	    "mode: manual  passes: 0  hot hosts: 0  unrelieved: 0"
+	    "  imbalance: 0.050 -> 0.050\n"
+	    "\n"
+	    "no recommendations\n"
+	    "\n"
+	    "Explanations:\n"
+	    "  none\n"
+	    "\n"
+	    "Notes:\n"
+	    "  none\n"
+	    "\n"
+	    "Rejected candidates: none\n");
+	check_view(fmt_plan, "{}",
+	    "mode: -  passes: -  hot hosts: -  unrelieved: -"
+	    "  imbalance: - -> -\n"
+	    "\n"
+	    "no recommendations\n");
+	/* All rejected candidates listed: no "of". */
+	check_view(fmt_plan_explain,
+	    "{\"rejected\": [{\"vm\": \"a\", \"why\": \"full\"}],"
+	    " \"rejected_total\": 1}",
+	    "mode: -  passes: -  hot hosts: -  unrelieved: -"
+	    "  imbalance: - -> -\n"
+	    "\n"
+	    "no recommendations\n"
+	    "\n"
+	    "Explanations:\n"
+	    "  none\n"
+	    "\n"
+	    "Notes:\n"
+	    "  none\n"
+	    "\n"
+	    "Rejected candidates (1):\n"
+	    "VM  TO  WHY\n"
+	    "a   -   full\n");
+}
+
+/* WHEN in local time (CET-1); ERROR/OUTCOME: the error, else outcome. */
+static void
+test_migrations(void **state)
+{
+	(void)state;
+	check_view(fmt_migrations,
+	    "[{\"id\": 99, \"state\": \"failed\", \"vm\": \"db-01\","
+	    "  \"vm_uuid\": \"u1\", \"from\": \"kvm-02\", \"to\": \"kvm-11\","
+	    "  \"reason\": \"rule\", \"explain\": \"x\","
+	    "  \"error\": \"timed out after 600s\", \"outcome\": \"\","
+	    "  \"progress\": 412, \"attempts\": 2, \"predicted_time_s\": 185,"
+	    "  \"predicted_downtime_s\": 1.2, \"planned_at\": 1714564800123,"
+	    "  \"ended_at\": 1714565400000},"
+	    " {\"id\": 98, \"state\": \"done\", \"vm\": \"\","
+	    "  \"vm_uuid\": \"aaaaaaaa-bbbb-cccc-dddd-000000000002\","
+	    "  \"from\": \"kvm-01\", \"to\": \"kvm-05\","
+	    "  \"reason\": \"imbalance\", \"error\": \"\","
+	    "  \"outcome\": \"ok, downtime 12ms\", \"progress\": 1000,"
+	    "  \"planned_at\": 1714564700000, \"ended_at\": 0},"
+	    " {\"id\": 100, \"state\": \"planned\", \"progress\": null,"
+	    "  \"planned_at\": 0}]",
+	    " ID  STATE    VM                                    FROM    TO    "
+	    "  REASON     PROGRESS  WHEN                 ERROR/OUTCOME\n"
+	    " 99  failed   db-01                                 kvm-02  kvm-11"
+	    "  rule          41.2%  2024-05-01 13:00:00  timed out after 600s\n"
+	    " 98  done     aaaaaaaa-bbbb-cccc-dddd-000000000002  kvm-01  kvm-05"
+	    "  imbalance    100.0%  2024-05-01 12:58:20  ok, downtime 12ms\n"
+	    "100  planned  -                                     -       -     "
+	    "  -                 -  -                    -\n");
+	check_view(fmt_migrations, "[]",
+	    "ID  STATE  VM  FROM  TO  REASON  PROGRESS  WHEN  ERROR/OUTCOME\n");
+}
+
+static void
+test_maintenance(void **state)
+{
+	(void)state;
+	check_view(fmt_maintenance, "[\"kvm-03\", \"\", 5, \"kvm\\u001b07\"]",
+	    "HOST\n"
+	    "kvm-03\n"
+	    "-\n"
+	    "-\n"
+	    "kvm?07\n");
+	check_view(fmt_maintenance, "[]", "HOST\n");
+}
+
+/* The comment line, then the text as it is but for control bytes. */
+static void
+test_policy(void **state)
+{
+	(void)state;
+	check_view(fmt_policy,
+	    "{\"file\": \"/etc/ballast/night.policy\", \"mode\": \"approve\","
+	    " \"text\": \"mode approve\\nimbalance {\\n\\ttarget 0.1\\n}\\n\","
+	    " \"reload\": {\"ok\": true, \"time\": 1714564800123,"
+	    " \"error\": \"\"}}",
+	    "# /etc/ballast/night.policy (mode approve): last reload ok at"
+	    " 2024-05-01 13:00:00\n"
+	    "mode approve\n"
+	    "imbalance {\n"
+	    "\ttarget 0.1\n"
+	    "}\n");
+	check_view(fmt_policy,
+	    "{\"file\": null, \"mode\": \"manual\","
+	    " \"text\": \"mode manual\\r\\n\\u001b[2J\","
+	    " \"reload\": {\"ok\": false, \"time\": 0,"
+	    " \"error\": \"line 3: bad\\nword\"}}",
+	    "# the built-in default policy (mode manual): last reload failed:"
+	    " line 3: bad?word; the policy below stays in force\n"
+	    "mode manual\n"
+	    "?[2J\n");
+	check_view(fmt_policy, "{\"mode\": \"automatic\", \"reload\": 5}",
+	    "# the built-in default policy (mode automatic)\n");
+}
+
+static void
+check_progress(const char *text, const char *want)
+{
+	char	 buf[128];
+	json_t	*j = parse(text);
+
+	fmt_progress(buf, sizeof(buf), j);
+	assert_string_equal(buf, want);
+	json_decref(j);
+}
+
+static void
+test_progress(void **state)
+{
+	(void)state;
+	check_progress("{\"id\": 42, \"state\": \"migrating\","
+	    " \"progress\": 453}", "migration 42: migrating 45.3%");
+	check_progress("{\"id\": 42, \"state\": \"sent\"}",
+	    "migration 42: sent");
+	check_progress("{\"id\": 7, \"state\": \"x\\u001b[2J\","
+	    " \"progress\": 0}", "migration 7: x?[2J 0.0%");
+	check_progress("[]", "migration -: -");
+}
+
 /* The wrong top-level type is refused and prints nothing. */
 static void
 test_wrong_shape(void **state)
@@ -343,6 +598,24 @@ test_wrong_shape(void **state)
 	got = render(fmt_vm, "\"vm\"", &rc);
 	assert_int_equal(rc, -1);
 	free(got);
+	got = render(fmt_plan, "[]", &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(got, "");
+	free(got);
+	got = render(fmt_plan_explain, "null", &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(got, "");
+	free(got);
+	got = render(fmt_migrations, "{\"error\": \"x\"}", &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(got, "");
+	free(got);
+	got = render(fmt_maintenance, "{}", &rc);
+	assert_int_equal(rc, -1);
+	free(got);
+	got = render(fmt_policy, "\"policy\"", &rc);
+	assert_int_equal(rc, -1);
+	free(got);
 }
 
 int
@@ -352,6 +625,7 @@ main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_age),
 		cmocka_unit_test(test_value),
+		cmocka_unit_test(test_value_kinds),
 		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_hosts_empty),
 		cmocka_unit_test(test_vms),
@@ -359,8 +633,18 @@ main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_host_detail),
 		cmocka_unit_test(test_control_bytes),
+		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_explain),
+		cmocka_unit_test(test_plan_empty),
+		cmocka_unit_test(test_migrations),
+		cmocka_unit_test(test_maintenance),
+		cmocka_unit_test(test_policy),
+		cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_wrong_shape),
 	};
 
+	/* A fixed zone an hour east of UTC: local time is not UTC. */
+	setenv("TZ", "CET-1", 1);
+	tzset();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
