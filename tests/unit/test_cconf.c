@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests of collector/cconf.c: the defaults, every statement, the
+ * migrate block, exact "file:line:col: what is wrong" messages, the
+ * whole-file checks and cconf_print() parsing back.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <libvirt/libvirt.h>
+
+#include "cconf.h"
+#include "util.h"
+
+static void
+parse_ok(const char *text, struct cconf *c)
+{
+	char	 err[512] = "";
+
+	if (cconf_parse("c.conf", text, strlen(text), c, err, sizeof(err)) != 0)
+		fail_msg("refused: %s", err);
+}
+
+static void
+parse_bad(const char *text, const char *want)
+{
+	struct cconf	 c;
+	char		 err[512] = "";
+
+	memset(&c, 0x5a, sizeof(c));
+	assert_int_equal(cconf_parse("c.conf", text, strlen(text), &c, err,
+	    sizeof(err)), -EINVAL);
+	if (strcmp(err, want) != 0)
+		fail_msg("message \"%s\", want \"%s\"", err, want);
+	assert_int_equal(((unsigned char *)&c)[0], 0x5a);	/* untouched */
+}
+
+static void
+test_defaults(void **state)
+{
+	struct cconf	 c;
+	char		 err[256];
+
+	(void)state;
+	parse_ok("# nothing\n\n", &c);
+	assert_string_equal(c.uri, "qemu:///system");
+	assert_string_equal(c.balancer, "tcp://127.0.0.1:8471");
+	assert_int_equal(c.interval_ms, 10000);
+	assert_int_equal(c.stats_timeout_ms, 0);
+	assert_int_equal(c.actuator, CCONF_ACT_LIBVIRT);
+	assert_string_equal(c.mig.uri, "qemu+tls://{host}/system");
+	assert_true(c.mig.flags == (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER |
+	    VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE));
+	assert_int_equal(c.mig.timeout_ms, 600000);
+	assert_int_equal(cconf_check(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.stats_timeout_ms, 2000);	/* settled by check */
+}
+
+static void
+test_statements(void **state)
+{
+	struct cconf	 c;
+	uint8_t		 u[16];
+
+	(void)state;
+	parse_ok(
+	    "connect \"test:///default\"\n"
+	    "balancer \"tcp://10.0.0.1:8471\"\n"
+	    "host-name hv-07.rack2\n"
+	    "host-uuid 0e6b7f8a-8c1d-4e4f-9b3a-6c2d1e0f9a8b\n"
+	    "cluster prod\n"
+	    "interval 500 ms; stats-timeout 100 ms\n"
+	    "refresh 2 minutes\n"
+	    "nic eth1\n"
+	    "nic-speed 25 gbit\n"
+	    "log-level debug\n"
+	    "actuator exec\n"
+	    "exec \"qm migrate {vmid} {dest} --online\"\n", &c);
+	assert_string_equal(c.uri, "test:///default");
+	assert_string_equal(c.balancer, "tcp://10.0.0.1:8471");
+	assert_string_equal(c.host_name, "hv-07.rack2");
+	assert_int_equal(util_uuid_parse("0e6b7f8a-8c1d-4e4f-9b3a-6c2d1e0f9a8b",
+	    u), 0);
+	assert_memory_equal(c.host_uuid, u, 16);
+	assert_true(c.has_uuid);
+	assert_string_equal(c.cluster, "prod");
+	assert_int_equal(c.interval_ms, 500);
+	assert_int_equal(c.stats_timeout_ms, 100);
+	assert_int_equal(c.refresh_ms, 120000);
+	assert_string_equal(c.nic, "eth1");
+	assert_true(c.nic_bps == 25000000000ULL);
+	assert_int_equal(c.log_level, 2);
+	assert_int_equal(c.actuator, CCONF_ACT_EXEC);
+	assert_string_equal(c.exec, "qm migrate {vmid} {dest} --online");
+}
+
+static void
+test_migrate_block(void **state)
+{
+	struct cconf	 c;
+
+	(void)state;
+	parse_ok(
+	    "migrate {\n"
+	    "\turi \"qemu+unix:///system?socket=/run/{host}/sock\"\n"
+	    "\tmigrate-uri \"tcp://{host}:49152\"\n"
+	    "\tlisten-address 0.0.0.0\n"
+	    "\tflags live peer2peer unsafe\n"
+	    "\tbandwidth 100M\n"
+	    "\tmax-downtime 300 ms\n"
+	    "\ttimeout 5 minutes }\n"
+	    "interval 5 s\n", &c);
+	assert_string_equal(c.mig.uri, "qemu+unix:///system?socket=/run/{host}/sock");
+	assert_string_equal(c.mig.migrate_uri, "tcp://{host}:49152");
+	assert_string_equal(c.mig.listen, "0.0.0.0");
+	assert_true(c.mig.flags == (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER |
+	    VIR_MIGRATE_UNSAFE));
+	assert_true(c.mig.bandwidth == 100ULL << 20);
+	assert_int_equal(c.mig.max_downtime_ms, 300);
+	assert_int_equal(c.mig.timeout_ms, 300000);
+	assert_int_equal(c.interval_ms, 5000);
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	parse_bad("interval 10\n",
+	    "c.conf:1:12: expected a unit (ms, seconds or minutes), found end of line");
+	parse_bad("interval 10 hours\n",
+	    "c.conf:1:13: interval: the unit is ms, seconds or minutes, not \"hours\"");
+	parse_bad("\ninterval 50 ms\n",
+	    "c.conf:2:13: interval must be from 100 ms to 3600 s");
+	parse_bad("host-name \"hv 01\"\n",
+	    "c.conf:1:11: a host name is 1 to 63 of [A-Za-z0-9._-], not \"hv 01\"");
+	parse_bad("frobnicate 1\n",
+	    "c.conf:1:1: unknown keyword \"frobnicate\" (see ballast-collectord(8))");
+	parse_bad("migrate {\n\tflags live teleport\n}\n",
+	    "c.conf:2:13: unknown migration flag \"teleport\" (see ballast-collectord(8))");
+	parse_bad("migrate {\n\turi \"qemu+tls://dest/system\"\n}\n",
+	    "c.conf:2:6: the destination URI template must name {host}, such as "
+	    "\"qemu+tls://{host}/system\"");
+	parse_bad("migrate {\n\tspeed 1\n}\n",
+	    "c.conf:2:2: unknown keyword \"speed\" in migrate { } (see "
+	    "ballast-collectord(8))");
+	parse_bad("actuator ssh\n",
+	    "c.conf:1:10: actuator is libvirt, exec or none, not \"ssh\"");
+	parse_bad("cluster prod extra\n",
+	    "c.conf:1:14: expected end of line, found \"extra\"");
+	parse_bad("host-uuid 1234\n",
+	    "c.conf:1:11: host-uuid wants the 36-character form, not \"1234\"");
+	parse_bad("nic-speed 10 tbit\n",
+	    "c.conf:1:14: nic-speed: the unit is mbit or gbit, not \"tbit\"");
+}
+
+static void
+test_check(void **state)
+{
+	struct cconf	 c;
+	char		 err[256];
+
+	(void)state;
+	parse_ok("actuator exec\n", &c);
+	assert_int_equal(cconf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "actuator exec needs an exec \"COMMAND\" template");
+	parse_ok("interval 1 s\nstats-timeout 1 s\n", &c);
+	assert_int_equal(cconf_check(&c, err, sizeof(err)), -EINVAL);
+	parse_ok("interval 1 s\n", &c);
+	assert_int_equal(cconf_check(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.stats_timeout_ms, 250);	/* a quarter */
+	parse_ok("balancer \"http://x\"\n", &c);
+	assert_int_equal(cconf_check(&c, err, sizeof(err)), -EINVAL);
+}
+
+static void
+test_print_round_trip(void **state)
+{
+	struct cconf	 a, b;
+	char		 buf[8192], err[512] = "";
+
+	(void)state;
+	parse_ok("connect \"qemu+ssh://root@hv1/system\"\nhost-name hv1\n"
+	    "host-uuid 0e6b7f8a-8c1d-4e4f-9b3a-6c2d1e0f9a8b\ncluster c1\n"
+	    "actuator exec\nexec \"xe vm-migrate vm={vm} host={dest}\"\n"
+	    "migrate { flags live tunnelled peer2peer\nlisten-address ::\n"
+	    "migrate-uri \"tcp://{host}\" }\n", &a);
+	cconf_print(&a, buf, sizeof(buf));
+	if (cconf_parse("print", buf, strlen(buf), &b, err, sizeof(err)) != 0)
+		fail_msg("%s\n%s", err, buf);
+	assert_string_equal(a.uri, b.uri);
+	assert_string_equal(a.host_name, b.host_name);
+	assert_memory_equal(a.host_uuid, b.host_uuid, 16);
+	assert_string_equal(a.exec, b.exec);
+	assert_true(a.mig.flags == b.mig.flags);
+	assert_string_equal(a.mig.listen, b.mig.listen);
+	assert_string_equal(a.mig.migrate_uri, b.mig.migrate_uri);
+	assert_int_equal(a.interval_ms, b.interval_ms);
+	assert_int_equal(a.actuator, b.actuator);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_statements),
+		cmocka_unit_test(test_migrate_block),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_print_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
