@@ -401,6 +401,50 @@ submit(struct balance *b, struct recommendation *r, const char *reason,
 	return 0;
 }
 
+/* The view's index of a host by UUID, or PLAN_NONE. */
+static size_t
+view_host(const struct balance *b, const uint8_t uuid[16])
+{
+	size_t	 i;
+
+	for (i = 0; i < b->view.in.nhosts; i++)
+		if (memcmp(b->view.mhosts[i]->uuid, uuid, 16) == 0)
+			return i;
+	return PLAN_NONE;
+}
+
+/*
+ * Migrations in flight: until the VM reports from its destination, the
+ * model still counts it on its source.  Plan as if each had landed, so
+ * that two passes do not send VMs to the same room, nor relieve the
+ * same host twice.
+ */
+static void
+account_in_flight(struct balance *b, const struct model *m)
+{
+	const struct migration	*mg;
+	const struct model_vm	*vm;
+	size_t			 i, s, d;
+	double			 cpu;
+
+	for (i = 0; (mg = executor_at(b->ex, i)) != NULL; i++) {
+		if (mg->state == MIG_DONE || mg->state == MIG_FAILED ||
+		    mg->state == MIG_ABORTED)
+			continue;
+		vm = model_vm_by_uuid(m, mg->vm);
+		s = view_host(b, mg->src);
+		d = view_host(b, mg->dst);
+		if (vm == NULL || vm->host == NULL || s == PLAN_NONE ||
+		    d == PLAN_NONE || memcmp(vm->host->uuid, mg->src, 16) != 0)
+			continue;	/* already seen where it went */
+		cpu = vm->r.cpu_mhz;
+		b->view.hosts[s].cpu -= cpu;
+		b->view.hosts[s].mem -= (double)vm->mem_rss;
+		b->view.hosts[d].cpu += cpu;
+		b->view.hosts[d].mem += (double)vm->mem_rss;
+	}
+}
+
 void
 balance_pass(struct balance *b, const struct model *m, int64_t now_ms)
 {
@@ -413,8 +457,10 @@ balance_pass(struct balance *b, const struct model *m, int64_t now_ms)
 	b->next_pass = now_ms + (int64_t)b->pol->interval_s * 1000;
 	b->passes++;
 	b->last_pass = now;
-	if (plan_view_build(&b->view, m, b->pol, &hk, now_ms) < 0 ||
-	    planner_run(&b->view.in, &b->plan) < 0)
+	if (plan_view_build(&b->view, m, b->pol, &hk, now_ms) < 0)
+		return;
+	account_in_flight(b, m);
+	if (planner_run(&b->view.in, &b->plan) < 0)
 		return;
 	recommend(b, now);
 	keep_rejects(b);

@@ -19,6 +19,7 @@
 
 #include "api.h"
 #include "balance.h"
+#include "bsnmp.h"
 #include "dstate.h"
 #include "clusterstat.h"
 #include "conf.h"
@@ -44,9 +45,14 @@ struct balancerd {
 	struct api_ctx	 api;
 	struct rrdx	*rrd;		/* the RRD history */
 	struct balance	*bal;		/* policy, planner, executor */
+	struct bsnmp	*snmp;		/* traps and BALLAST-MIB, or NULL */
 	struct prom_plan_stats plan_stats;
 	uint64_t	 epoch;
 	char		 token[128];	/* operator token for POSTs */
+	int		 replay;	/* --replay: report times are the clock */
+	int64_t		 vnow;		/* replay: the step being planned */
+	int64_t		 vseen_ms;	/* replay: when a newer step was first seen */
+	int		 token_new;	/* generated at this start */
 	struct log_complaint rrd_complaint;
 	int		 lock_fd;
 	int		 debug;		/* -d: overrides log-level */
@@ -69,7 +75,7 @@ usage(FILE *f)
 	fprintf(f,
 "usage: ballast-balancerd [-dnv] [-f file] [--state-dir dir]\n"
 "                         [--reports endpoint] [--api addr:port]\n"
-"                         [--rrdcached addr] [-p policy]\n"
+"                         [--rrdcached addr] [-p file] [--replay]\n"
 "  -f, --config file       configuration (default " DEFAULT_CONF "\n"
 "                          when it exists, else built-in defaults)\n"
 "  -n, --check             check the configuration, print \"configuration OK\"\n"
@@ -77,6 +83,10 @@ usage(FILE *f)
 "  -v, --verbose           with -n: print the parsed configuration and policy\n"
 "  -p, --policy file       the balancing policy (ballast.policy(5); default:\n"
 "                          the configuration's, else the built-in defaults)\n"
+"      --replay            replay mode: the reports' sample times are the\n"
+"                          clock; a step is planned once every host has\n"
+"                          reported it, and acknowledged at once, so a\n"
+"                          simulator in --replay runs as fast as planning\n"
 "  -d, --debug             log debug messages\n"
 "      --state-dir dir     where state is kept (default " CONF_DEFAULT_STATE_DIR ")\n"
 "      --reports endpoint  ZeroMQ endpoint for collectors (default\n"
@@ -224,10 +234,77 @@ start_balance(struct balancerd *env)
 		return -1;
 	}
 	ingest_on_status(env->ingest, on_status, env);
+	ingest_set_replay(env->ingest, env->replay);
 	log_info("epoch %llu; policy %s, mode %s; operator token in %s/api.token%s",
 	    (unsigned long long)env->epoch, bc.policy_path ? bc.policy_path :
 	    "(built-in defaults)", policy_mode_name(balance_mode(env->bal)),
 	    env->conf.state_dir, generated ? " (new)" : "");
+	env->token_new = generated;
+	return 0;
+}
+
+/* Reads a PEM file (at most 1 MiB) into a malloc'd string; NULL: err. */
+static char *
+read_pem(const char *path, char *err, size_t errlen)
+{
+	FILE	*f;
+	char	*buf;
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "tls: %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((buf = malloc(1024 * 1024 + 1)) == NULL) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	n = fread(buf, 1, 1024 * 1024 + 1, f);
+	fclose(f);
+	if (n == 0 || n > 1024 * 1024) {
+		free(buf);
+		snprintf(err, errlen, "tls: %s: empty or larger than 1 MiB", path);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The API and dashboard, over TLS when the configuration says so. */
+static int
+start_api(struct balancerd *env)
+{
+	char	 err[512], *cert = NULL, *key = NULL;
+	int	 tls = env->conf.tls_cert[0] != '\0';
+
+	err[0] = '\0';
+	if (tls && ((cert = read_pem(env->conf.tls_cert, err, sizeof(err))) == NULL ||
+	    (key = read_pem(env->conf.tls_key, err, sizeof(err))) == NULL)) {
+		free(cert);
+		log_warnx("%s", err);
+		return -1;
+	}
+	env->http = http_new_tls(env->conf.api_addr, env->conf.api_port, cert,
+	    key, api_handle, &env->api, err, sizeof(err));
+	if (key != NULL)
+		explicit_bzero(key, strlen(key));
+	free(cert);
+	free(key);
+	if (env->http == NULL) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	log_info("listening for reports on %s; API on %s://%s%s%s:%d/api/v1/",
+	    env->conf.reports, tls ? "https" : "http",
+	    strchr(env->conf.api_addr, ':') ? "[" : "", env->conf.api_addr,
+	    strchr(env->conf.api_addr, ':') ? "]" : "", env->conf.api_port);
+	log_info("dashboard: %s://%s%s%s:%d/ (operator token: %s)",
+	    tls ? "https" : "http", strchr(env->conf.api_addr, ':') ? "[" : "",
+	    env->conf.api_addr, strchr(env->conf.api_addr, ':') ? "]" : "",
+	    env->conf.api_port, env->token_new ? env->token :
+	    env->conf.api_token[0] ? "api-token in the configuration" :
+	    "in STATE/api.token");
 	return 0;
 }
 
@@ -263,7 +340,9 @@ start(struct balancerd *env)
 		log_warnx("%s", err);
 		return -1;
 	}
-	if (start_history(env) < 0 || start_balance(env) < 0)
+	if (start_history(env) < 0 || start_balance(env) < 0 ||
+	    bsnmp_start(&env->conf.snmp, env->conf.state_dir, env->model,
+	    env->bal, &env->snmp) < 0)
 		return -1;
 	env->api.model = env->model;
 	env->api.bal = env->bal;
@@ -272,15 +351,7 @@ start(struct balancerd *env)
 	env->api.ingest = ingest_stats(env->ingest);
 	env->api.start_ms = util_now_mono_ms();
 	env->api.rrd = env->rrd;
-	env->http = http_new(env->conf.api_addr, env->conf.api_port,
-	    api_handle, &env->api, err, sizeof(err));
-	if (env->http == NULL) {
-		log_warnx("%s", err);
-		return -1;
-	}
-	log_info("listening for reports on %s; API on http://%s:%d/api/v1/",
-	    env->conf.reports, env->conf.api_addr, env->conf.api_port);
-	return 0;
+	return start_api(env);
 }
 
 static void
@@ -308,11 +379,57 @@ reload(struct balancerd *env)
 	    "effect at the next start", env->conf_path);
 }
 
+/* Everything that runs on the clock: model, planner, executor, history. */
+static void
+tick(struct balancerd *env, int64_t now)
+{
+	model_tick(env->model, now);
+	balance_maybe_pass(env->bal, env->model, now);
+	balance_tick(env->bal, env->model, now);
+	plan_stats(env);
+	history_tick(env, now);
+	bsnmp_tick(env->snmp, env->model, env->bal, now);
+}
+
+/*
+ * Replay: the newest sample time is the clock.  A step runs once every
+ * host in service has reported it (or a second after the first did, so
+ * that a silent host cannot stop the replay); then everything received
+ * is acknowledged at once, which lets a simulator in --replay go on.
+ */
+static void
+replay_step(struct balancerd *env, int64_t wall)
+{
+	const struct model_host	*h;
+	int64_t			 lo = INT64_MAX, hi = 0, t;
+	size_t			 i;
+
+	for (i = 0; (h = model_host_at(env->model, i)) != NULL; i++) {
+		if (h->stale)
+			continue;
+		t = (int64_t)h->sample_time_ms;
+		lo = t < lo ? t : lo;
+		hi = t > hi ? t : hi;
+	}
+	if (hi > env->vnow) {
+		if (env->vseen_ms == 0)
+			env->vseen_ms = wall;
+		if (lo == hi || wall - env->vseen_ms > 1000) {
+			env->vnow = hi;
+			env->vseen_ms = 0;
+			tick(env, env->vnow);
+		}
+	}
+	ingest_checkpoint(env->ingest);
+}
+
 static void
 loop(struct balancerd *env)
 {
-	zmq_pollitem_t	 items[2];
+	zmq_pollitem_t	 items[2 + BSNMP_MAX_FDS];
+	int		 sfd[BSNMP_MAX_FDS];
 	int64_t		 now, next_tick, next_ckpt, wait, t;
+	size_t		 n, i;
 
 	next_tick = next_ckpt = util_now_mono_ms();
 	while (!got_stop) {
@@ -323,19 +440,21 @@ loop(struct balancerd *env)
 			wait = t;
 		items[0] = (zmq_pollitem_t){ ingest_socket(env->ingest), 0, ZMQ_POLLIN, 0 };
 		items[1] = (zmq_pollitem_t){ NULL, http_fd(env->http), ZMQ_POLLIN, 0 };
-		if (zmq_poll(items, 2, wait < 0 ? 0 : (long)wait) == -1 &&
+		n = bsnmp_fds(env->snmp, sfd, BSNMP_MAX_FDS, &wait);
+		for (i = 0; i < n; i++)
+			items[2 + i] = (zmq_pollitem_t){ NULL, sfd[i], ZMQ_POLLIN, 0 };
+		if (zmq_poll(items, (int)(2 + n), wait < 0 ? 0 : (long)wait) == -1 &&
 		    zmq_errno() != EINTR)
 			fatalx("zmq_poll: %s", zmq_strerror(zmq_errno()));
 		now = util_now_mono_ms();
 		if (items[0].revents & ZMQ_POLLIN)
-			ingest_drain(env->ingest, now, 1000);
+			ingest_drain(env->ingest, env->replay ? env->vnow : now, 1000);
 		http_run(env->http);
-		if (now >= next_tick) {
-			model_tick(env->model, now);
-			balance_maybe_pass(env->bal, env->model, now);
-			balance_tick(env->bal, env->model, now);
-			plan_stats(env);
-			history_tick(env, now);
+		bsnmp_run(env->snmp);
+		if (env->replay)
+			replay_step(env, now);
+		else if (now >= next_tick) {
+			tick(env, now);
 			next_tick = now + TICK_MS;
 		}
 		if (now >= next_ckpt) {
@@ -371,6 +490,7 @@ stop(struct balancerd *env)
 		ingest_checkpoint(env->ingest);
 	stop_history(env);
 	http_free(env->http);
+	bsnmp_stop(env->snmp);
 	balance_free(env->bal);
 	ingest_free(env->ingest);
 	model_free(env->model);
@@ -421,6 +541,7 @@ main(int argc, char *argv[])
 		{ "api", required_argument, NULL, 'a' },
 		{ "rrdcached", required_argument, NULL, 'R' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "replay", no_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -444,6 +565,7 @@ main(int argc, char *argv[])
 		case 'a': api = optarg; break;
 		case 'R': rrdcached = optarg; break;
 		case 'p': policy = optarg; break;
+		case 'Y': env.replay = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ballast-balancerd %s\n", BALLAST_VERSION); return 0;
 		default: usage(stderr); return 2;

@@ -31,6 +31,7 @@ conf_defaults(struct conf *c)
 	c->forget_vm_s = 600;
 	c->checkpoint_ms = 1000;
 	c->log_level = LOG_LVL_INFO;
+	conf_snmp_defaults(&c->snmp);
 }
 
 static int
@@ -192,6 +193,33 @@ conf_token(struct conf_parser *ps)
 	return 0;
 }
 
+/* tls cert "FILE" key "FILE", or tls none. */
+static int
+conf_tls(struct conf_parser *ps)
+{
+	static const char *const key[] = { "key", NULL };
+	char	 buf[16];
+	int	 rc;
+
+	if ((rc = conf_arg(ps, "\"cert\" or \"none\"", buf, sizeof(buf))) < 0)
+		return rc;
+	if (strcmp(buf, "none") == 0) {
+		ps->c.tls_cert[0] = ps->c.tls_key[0] = '\0';
+		return 0;
+	}
+	if (strcmp(buf, "cert") != 0)
+		return conf_error(ps, "tls takes cert \"FILE\" key \"FILE\" or "
+		    "none, not \"%s\"", buf);
+	if ((rc = conf_arg(ps, "a certificate file", ps->c.tls_cert,
+	    sizeof(ps->c.tls_cert))) < 0 || (rc = conf_expect(ps, key)) < 0 ||
+	    (rc = conf_arg(ps, "a private key file", ps->c.tls_key,
+	    sizeof(ps->c.tls_key))) < 0)
+		return rc;
+	if (ps->c.tls_cert[0] == '\0' || ps->c.tls_key[0] == '\0')
+		return conf_error(ps, "tls wants a certificate and a key file");
+	return 0;
+}
+
 /* rrdcached "ADDRESS" or rrdcached none. */
 static int
 conf_rrdcached(struct conf_parser *ps)
@@ -235,6 +263,8 @@ conf_statement(struct conf_parser *ps)
 	static const char *const sec[] = { "seconds", NULL };
 	static const char *const ms[] = { "ms", NULL };
 	const char	*kw = ps->lx.text;
+	char		 msg[400];
+	int		 rc;
 
 	if (strcmp(kw, "api-token") == 0)
 		return conf_token(ps);
@@ -263,6 +293,11 @@ conf_statement(struct conf_parser *ps)
 			return conf_error(ps, "state-dir is empty");
 		return 0;
 	}
+	if (strcmp(kw, "tls") == 0)
+		return conf_tls(ps);
+	if ((rc = conf_snmp_statement(&ps->lx, &ps->c.snmp, msg,
+	    sizeof(msg))) != 0)
+		return rc < 0 ? conf_error(ps, "%s", msg) : 0;
 	return conf_error(ps, "unknown keyword \"%s\" (see "
 	    "ballast-balancerd.conf(5))", kw);
 }
@@ -369,6 +404,7 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	char	 dir[sizeof(c->state_dir) * 2 + 3];
 	char	 rrdc[sizeof(c->rrdcached) * 2 + 3];
 	char	 pol[sizeof(c->policy) * 2 + 3];
+	char	 crt[sizeof(c->tls_cert) * 2 + 3], key[sizeof(c->tls_key) * 2 + 3];
 
 	conf_quote(c->reports, rep, sizeof(rep));
 	if (c->rrdcached[0] != '\0')
@@ -381,6 +417,8 @@ conf_print(const struct conf *c, char *buf, size_t len)
 		conf_quote(c->policy, pol, sizeof(pol));
 	else
 		util_strlcpy(pol, "default", sizeof(pol));
+	conf_quote(c->tls_cert, crt, sizeof(crt));
+	conf_quote(c->tls_key, key, sizeof(key));
 	snprintf(buf, len,
 	    "listen reports %s\n"
 	    "listen api %s port %d\n"
@@ -391,10 +429,14 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	    "log-level %s\n"
 	    "rrdcached %s\n"
 	    "policy %s\n"
+	    "tls %s%s%s%s\n"
 	    "%s\n",
 	    rep, api, c->api_port, dir,
 	    c->stale_intervals, c->forget_vm_s, c->checkpoint_ms,
 	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1],
-	    rrdc, pol, c->api_token[0] ? "# api-token is set (not shown)" :
+	    rrdc, pol, c->tls_cert[0] ? "cert " : "none",
+	    c->tls_cert[0] ? crt : "", c->tls_cert[0] ? " key " : "",
+	    c->tls_cert[0] ? key : "", c->api_token[0] ? "# api-token is set (not shown)" :
 	    "# api-token: generated at start into STATE/api.token");
+	conf_snmp_print(&c->snmp, buf, len);
 }

@@ -13,6 +13,7 @@
  *   rrdcached "unix:/run/rrdcached.sock"
  *   policy "/etc/ballast/default.policy"
  *   api-token "a-long-random-secret"
+ *   tls cert "/etc/ballast/api.crt" key "/etc/ballast/api.key"
  *
  * One statement per line; every statement is optional and states its
  * default in conf_defaults().  conf_parse() fills a fresh struct and
@@ -22,6 +23,8 @@
 #define BALLAST_CONF_H
 
 #include <stddef.h>
+
+#include "conf_snmp.h"
 
 #define CONF_DEFAULT_REPORTS	"tcp://127.0.0.1:8471"
 #define CONF_DEFAULT_API_ADDR	"127.0.0.1"
@@ -40,6 +43,9 @@ struct conf {
 	char		 rrdcached[256]; /* rrdcached address; "": write RRDs directly */
 	char		 policy[1024];	/* policy file; "": the built-in defaults */
 	char		 api_token[128]; /* operator token; "": generate one */
+	struct conf_snmp snmp;		/* trap sinks, AgentX (conf_snmp.h) */
+	char		 tls_cert[1024]; /* PEM files; "": plain HTTP */
+	char		 tls_key[1024];
 };
 
 void	conf_defaults(struct conf *);

@@ -38,6 +38,7 @@ struct ingest {
 	struct ingest_stats	 st;
 	struct log_complaint	 bad, refused;
 	uint8_t			 rid[256];	/* last routing id */
+	int			 replay;	/* sample time is the receive time */
 	size_t			 rid_len;
 };
 
@@ -152,6 +153,12 @@ void *
 ingest_socket(struct ingest *in)
 {
 	return in->sock;
+}
+
+void
+ingest_set_replay(struct ingest *in, int on)
+{
+	in->replay = on;
 }
 
 void
@@ -300,7 +307,8 @@ ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 	in->dirty = 1;
 	if (!ingest_sequence(in, p, r))
 		return;
-	rc = model_apply_report(in->model, r, now_ms);
+	rc = model_apply_report(in->model, r, in->replay ?
+	    (int64_t)r->sample_time_ms : now_ms);
 	if (rc == -EEXIST) {
 		ingest_refuse(in, "a report whose host name another host uses");
 		return;

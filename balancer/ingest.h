@@ -62,6 +62,13 @@ void		*ingest_socket(struct ingest *);
 void		 ingest_on_status(struct ingest *, ingest_status_cb, void *arg);
 
 /*
+ * Replay mode: a report's own sample time is taken as the time it was
+ * received, so that the model's clock (staleness, windows) runs on the
+ * replayed time, not the wall clock.
+ */
+void		 ingest_set_replay(struct ingest *, int on);
+
+/*
  * Receives and handles up to `max` waiting messages without blocking.
  * Returns how many were handled, or a negative errno on a socket error.
  * Malformed messages are counted and logged at most once per 10 s.

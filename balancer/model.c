@@ -309,6 +309,10 @@ model_vm_update(struct model *m, struct model_vm *vm, struct model_host *h,
 	vm->dirty_bps = s->dirty != NULL ? s->dirty->bytes_per_s : 0;
 	vm->seen_ms = now_ms;
 	vm->gen = m->gen;
+	vm->stale = s->stale;
+	if (s->stale && !baseline)
+		return;		/* last good values: the next fresh sample
+				   gives the rates over the whole gap */
 	model_vm_counters_from(&cur, s);
 	if (!baseline && t_ms > vm->c_time_ms) {
 		if (model_vm_rates(vm, &cur, t_ms - vm->c_time_ms, h->cpu_mhz) == 0) {

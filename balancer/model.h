@@ -59,6 +59,8 @@ struct model_vm {
 	uint64_t		 mem_max, mem_balloon, mem_rss, mem_unused;
 	uint64_t		 dirty_bps;	/* 0 when not estimated */
 	int			 has_dirty;
+	int			 stale;		/* its collector could not read it in
+						   time: figures are the last good ones */
 	struct model_vm_counters c;	/* last counters */
 	uint64_t		 c_time_ms;	/* their sample time */
 	int			 has_rates;

@@ -87,7 +87,8 @@ plan_view_vm(struct plan_view *pv, struct plan_vm *pm, const struct model_vm *vm
 	memset(pm, 0, sizeof(*pm));
 	pm->name = vm->name;
 	pm->host = host;
-	pm->cpu = vm->r.cpu_mhz;
+	/* demand: what it ran plus what it waited for (vCPU delay) */
+	pm->cpu = vm->r.cpu_mhz + vm->r.vcpu_delay * per;
 	pm->cpu_mean = rate_window_mean(&vm->cpu_win, PLAN_VIEW_WINDOW) * per;
 	pm->cpu_sd = rate_window_sd(&vm->cpu_win, PLAN_VIEW_WINDOW) * per;
 	pm->mem = (double)vm->mem_rss;
@@ -102,12 +103,42 @@ plan_view_vm(struct plan_view *pv, struct plan_vm *pm, const struct model_vm *vm
 	    hk->vm_migrating(hk->arg, vm->uuid));
 }
 
+/*
+ * A host's counters cover its last interval, which may still hold a VM
+ * that has just left: take such VMs off their old host's load (never
+ * below what the VMs it runs now demand), so that a host just relieved
+ * is not relieved twice.
+ */
+static void
+plan_view_departures(struct plan_view *pv, size_t n, int64_t now_ms)
+{
+	const struct model_vm	*vm;
+	struct plan_host	*h;
+	double			 floor;
+	size_t			 i, k, from;
+
+	for (i = 0; i < n; i++) {
+		vm = pv->mvms[i];
+		if (vm->from_host == NULL || vm->moved_ms == 0 ||
+		    now_ms - vm->moved_ms > 2 * (int64_t)vm->from_host->interval_ms)
+			continue;
+		if ((from = plan_view_host_index(pv, vm->from_host)) == PLAN_NONE)
+			continue;
+		h = &pv->hosts[from];
+		for (floor = 0, k = 0; k < n; k++)
+			if (pv->vms[k].host == from)
+				floor += pv->vms[k].cpu;
+		h->cpu = h->cpu - pv->vms[i].cpu > floor ? h->cpu - pv->vms[i].cpu : floor;
+	}
+}
+
 int
 plan_view_build(struct plan_view *pv, const struct model *m,
     const struct policy *pol, const struct plan_view_hooks *hk, int64_t now_ms)
 {
 	const struct model_host	*h;
-	size_t			 nh = model_host_count(m), i, k, n = 0;
+	size_t			 nh = model_host_count(m), i, k, n = 0, rated;
+	double			 demand;
 
 	pv->in.pol = pol;
 	pv->in.nhosts = pv->in.nvms = 0;
@@ -122,14 +153,20 @@ plan_view_build(struct plan_view *pv, const struct model *m,
 	/* VMs host by host: the host index is known without a search */
 	for (i = 0; i < nh; i++) {
 		h = pv->mhosts[i];
-		for (k = 0; k < h->nvms; k++) {
+		for (k = 0, rated = 0, demand = 0; k < h->nvms; k++) {
 			pv->mvms[n] = h->vms[k];
 			plan_view_vm(pv, &pv->vms[n], h->vms[k], i, hk, now_ms);
 			pv->hosts[i].net += pv->vms[n].net;
 			pv->hosts[i].disk += pv->vms[n].disk;
+			demand += pv->vms[n].cpu;
+			rated += h->vms[k]->has_rates;
 			n++;
 		}
+		/* the counters cannot show demand beyond 100 %: the VMs can */
+		if (rated > 0 && demand > pv->hosts[i].cpu)
+			pv->hosts[i].cpu = demand;
 	}
+	plan_view_departures(pv, n, now_ms);
 	pv->in.hosts = pv->hosts;
 	pv->in.vms = pv->vms;
 	pv->in.nvms = n;

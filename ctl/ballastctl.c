@@ -30,6 +30,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "policy.h"
+#include "report.h"
 #include "util.h"
 
 #define CTL_VERSION		"0.1.0"
@@ -74,6 +75,9 @@ static const char ctl_help[] =
 	"  policy check FILE   check a policy file (ballast.policy(5));"
 	" needs no\n"
 	"                      balancer\n"
+	"  report capacity     the capacity-planning report, from the"
+	" history;\n"
+	"                      its options: 'ballastctl report --help'\n"
 	"\n"
 	"Actions (they send the API token):\n"
 	"  approve ID          approve recommendation ID of the plan\n"
@@ -97,6 +101,10 @@ static const char ctl_help[] =
 	"  --token TOKEN       the API token for actions\n"
 	"  --token-file FILE   read the API token from the first line of"
 	" FILE\n"
+	"  --cacert FILE       trust the CA certificate(s) in FILE for an"
+	" https\n"
+	"                      --api (default: $BALLAST_CACERT, else the"
+	" system's)\n"
 	"  --explain           with plan: explain the recommendations\n"
 	"  --wait              with migrate: show its progress until it"
 	" ends\n"
@@ -127,6 +135,7 @@ struct ctl {
 	const char	*host;			/* vms --host NAME, or NULL */
 	const char	*token;			/* --token TOKEN, or NULL */
 	const char	*token_file;		/* --token-file FILE, or NULL */
+	const char	*cacert;		/* --cacert FILE, or NULL */
 };
 
 /* The token of an action and where it came from. */
@@ -169,7 +178,8 @@ enum {
 	OPT_EXPLAIN,
 	OPT_WAIT,
 	OPT_TOKEN,
-	OPT_TOKEN_FILE
+	OPT_TOKEN_FILE,
+	OPT_CACERT
 };
 
 static const struct option ctl_opts[] = {
@@ -184,6 +194,7 @@ static const struct option ctl_opts[] = {
 	{ "wait",	no_argument,		NULL,	OPT_WAIT },
 	{ "token",	required_argument,	NULL,	OPT_TOKEN },
 	{ "token-file",	required_argument,	NULL,	OPT_TOKEN_FILE },
+	{ "cacert",	required_argument,	NULL,	OPT_CACERT },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -252,6 +263,8 @@ ctl_setup(CURL *c, const struct ctl *ctl, const char *url, const char *post,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	if (ctl->cacert != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ctl->cacert);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -1350,6 +1363,9 @@ ctl_options(int argc, char **argv, struct ctl *ctl)
 			else
 				ctl->token_file = optarg;
 			break;
+		case OPT_CACERT:
+			ctl->cacert = optarg;
+			break;
 		case 'v':
 			ctl->verbose = 1;
 			break;
@@ -1363,6 +1379,9 @@ ctl_options(int argc, char **argv, struct ctl *ctl)
 			return ctl_bad_option(ch, argv[optind - 1]);
 		}
 	}
+	env = getenv("BALLAST_CACERT");
+	if (ctl->cacert == NULL && env != NULL && *env != '\0')
+		ctl->cacert = env;
 	if (api != NULL)
 		return ctl_set_api(ctl, api, "--api") == 0 ? -1 : ctl_usage();
 	env = getenv("BALLAST_API");
@@ -1489,6 +1508,20 @@ ctl_run(const struct ctl *ctl, int argc, char **argv)
 	return cmd->run(ctl, argc - 1, argv + 1);
 }
 
+/* Is the command "report"?  It has options of its own (report.h). */
+static int
+ctl_is_report(int argc, char **argv)
+{
+	const char	*args[sizeof(ctl_opts) / sizeof(ctl_opts[0])];
+	size_t		 i, n = 0;
+
+	for (i = 0; ctl_opts[i].name != NULL; i++)
+		if (ctl_opts[i].has_arg == required_argument)
+			args[n++] = ctl_opts[i].name;
+	args[n] = NULL;
+	return report_is_command(argc, argv, args);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1496,6 +1529,8 @@ main(int argc, char **argv)
 	int		 rc;
 
 	log_init("ballastctl", LOG_LVL_WARN);
+	if (ctl_is_report(argc, argv))
+		return report_main(argc, argv);
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.timeout = CTL_DEFAULT_TIMEOUT;
 	if ((rc = ctl_options(argc, argv, &ctl)) != -1)

@@ -41,6 +41,7 @@ struct sim_opts {
 	double		 step_s;
 	double		 duration_s;
 	int		 loop;
+	int		 replay;	/* lockstep with a balancer in --replay */
 	struct sim_params p;
 	struct sim_mute	 mutes[MAX_MUTES];
 	size_t		 nmutes;
@@ -67,6 +68,7 @@ struct sim {
 	uint64_t	 steps, reports;
 	size_t		 cur_host;	/* for the command callback */
 	char		*placement;	/* placement file text */
+	struct log_complaint stalled;	/* replay without acknowledgements */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -102,6 +104,9 @@ usage(FILE *f)
 "  --seed N             synthetic generator seed (default 1)\n"
 "  --duration SECONDS   stop after this many real seconds (default: run on)\n"
 "  --once               stop at the end of the traces instead of looping\n"
+"  --replay             lockstep with ballast-balancerd --replay: the next\n"
+"                       step is sent once every host's report is\n"
+"                       acknowledged (--speed is then ignored)\n"
 "  --mute HOST:SECONDS  HOST stops reporting after SECONDS real seconds\n"
 "                       (a collector that died; may be repeated)\n"
 "  -v, --verbose        debug logging\n"
@@ -186,6 +191,7 @@ parse_opt(struct sim_opts *o, int ch, const char *arg)
 	case 'r': if (parse_count("--seed", arg, 0, INT64_MAX, &n)) return -1;
 		o->seed = (uint64_t)n; return 0;
 	case 'o': o->loop = 0; return 0;
+	case 'y': o->replay = 1; return 0;
 	case 'M':
 		if (parse_mute(o, arg) == 0)
 			return 0;
@@ -225,6 +231,7 @@ parse_args(struct sim_opts *o, int argc, char *argv[])
 		{ "seed", required_argument, NULL, 'r' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "once", no_argument, NULL, 'o' },
+		{ "replay", no_argument, NULL, 'y' },
 		{ "mute", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -263,8 +270,13 @@ parse_args(struct sim_opts *o, int argc, char *argv[])
 		usage(stderr);
 		return -1;
 	}
-	if (o->step_s / o->speed * 1000 < WIRE_MIN_INTERVAL_MS ||
-	    o->step_s / o->speed * 1000 > WIRE_MAX_INTERVAL_MS) {
+	if (o->replay && o->step_s * 1000 > WIRE_MAX_INTERVAL_MS) {
+		fprintf(stderr, "ballast-sim: --replay wants a --step of at most "
+		    "an hour\n");
+		return -1;
+	}
+	if (!o->replay && (o->step_s / o->speed * 1000 < WIRE_MIN_INTERVAL_MS ||
+	    o->step_s / o->speed * 1000 > WIRE_MAX_INTERVAL_MS)) {
 		fprintf(stderr, "ballast-sim: --step / --speed gives a report "
 		    "every %.3f s; keep it between 0.05 s and 1 h\n",
 		    o->step_s / o->speed);
@@ -490,7 +502,9 @@ step(struct sim *s, int64_t elapsed_ms)
 			continue;
 		sim_cluster_report(&s->c, i, &r, &cap, &cnt, s->vms, s->vmp,
 		    s->dirty);
-		r.interval_ms = (uint32_t)(s->o.step_s / s->o.speed * 1000);
+		/* in replay the step is the clock the balancer runs on */
+		r.interval_ms = (uint32_t)(s->o.replay ? s->o.step_s * 1000 :
+		    s->o.step_s / s->o.speed * 1000);
 		pub_send_report(s->pubs[i], &r, util_now_mono_ms());
 		s->reports++;
 	}
@@ -523,6 +537,39 @@ trace_done(const struct sim *s)
 	return !s->o.loop && s->c.t_ms >= end;
 }
 
+/* Replay: has the balancer acknowledged every host's last report? */
+static int
+all_acked(const struct sim *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->c.p.hosts; i++)
+		if (!s->muted[i] && pub_stats(s->pubs[i])->pending > 0)
+			return 0;
+	return 1;
+}
+
+/* When is the next step due?  Replay: once acknowledged, or after 5 s. */
+static int
+step_due(struct sim *s, int64_t now, int64_t *next, int64_t interval)
+{
+	if (!s->o.replay) {
+		if (now < *next)
+			return 0;
+		*next += interval;
+		if (*next < now - 10 * interval)
+			*next = now;	/* fell far behind: do not burst */
+		return 1;
+	}
+	if (!all_acked(s) && now < *next)
+		return 0;
+	if (!all_acked(s))
+		log_complain(&s->stalled, 30000, "replay: no acknowledgement "
+		    "from the balancer in 5 s (is it running with --replay?)");
+	*next = now + 5000;
+	return 1;
+}
+
 static void
 run(struct sim *s)
 {
@@ -539,19 +586,16 @@ run(struct sim *s)
 		for (i = 0; i < h; i++)
 			items[i] = (zmq_pollitem_t){ pub_socket(s->pubs[i]), 0,
 			    ZMQ_POLLIN, 0 };
-		zmq_poll(items, (int)h, next > now ? (long)(next - now) : 0);
+		zmq_poll(items, (int)h, s->o.replay ? 20 :
+		    next > now ? (long)(next - now) : 0);
 		for (i = 0; i < h; i++) {
 			s->cur_host = i;
 			if (items[i].revents & ZMQ_POLLIN)
 				pub_dispatch(s->pubs[i], on_command, s);
 		}
 		now = util_now_mono_ms();
-		if (now >= next) {
+		if (step_due(s, now, &next, interval))
 			step(s, now - start);
-			next += interval;
-			if (next < now - 10 * interval)
-				next = now;	/* fell far behind: do not burst */
-		}
 		for (i = 0; i < h; i++)
 			pub_tick(s->pubs[i], now);
 		if (now - last_prog >= PROGRESS_MS) {

@@ -47,6 +47,7 @@ cat <<MSG
 
   ballast demo is running: 16 simulated hypervisors, 200 VMs.
 
+    Dashboard:  http://127.0.0.1:8470/   (token for its buttons: $STATE/api.token)
     API:        http://127.0.0.1:8470/api/v1/status
                 http://127.0.0.1:8470/api/v1/hosts
                 http://127.0.0.1:8470/api/v1/vms

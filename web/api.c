@@ -9,6 +9,8 @@
 #include "api.h"
 #include "api_util.h"
 #include "api_plan.h"
+#include "api_report.h"
+#include "assets.h"
 #include "graph.h"
 #include "util.h"
 
@@ -26,7 +28,7 @@ api_vm(const struct model_vm *vm)
 	int st = vm->state >= 0 && vm->state < 8 ? vm->state : 0;
 
 	return json_pack("{s:o, s:s, s:o, s:s, s:i, s:f, s:f, s:f, s:I, s:I, "
-	    "s:I, s:f, s:f, s:f, s:f, s:I, s:b}",
+	    "s:I, s:f, s:f, s:f, s:f, s:I, s:b, s:b}",
 	    "uuid", api_uuid(vm->uuid), "name", vm->name,
 	    "host", vm->host ? json_string(vm->host->name) : json_null(),
 	    "state", vm_states[st], "vcpus", (int)vm->vcpus,
@@ -37,7 +39,8 @@ api_vm(const struct model_vm *vm)
 	    "mem_balloon_bytes", (json_int_t)vm->mem_balloon,
 	    "disk_rd_bps", r->blk_rd_bps, "disk_wr_bps", r->blk_wr_bps,
 	    "net_rx_bps", r->net_rx_bps, "net_tx_bps", r->net_tx_bps,
-	    "resets", (json_int_t)vm->resets, "has_rates", vm->has_rates);
+	    "resets", (json_int_t)vm->resets, "has_rates", vm->has_rates,
+	    "stale", vm->stale);
 }
 
 static json_t *
@@ -242,8 +245,11 @@ api_handle(void *arg, const struct http_request *req, struct http_response *r)
 		api_graph(a, req, r);
 		return;
 	}
+	if (assets_serve(req, r))
+		return;
 	if (strncmp(req->path, API_PREFIX, strlen(API_PREFIX)) != 0) {
-		api_error(r, 404, "not found; the API is under /api/v1/");
+		api_error(r, 404, "not found; the API is under /api/v1/ and the "
+		    "dashboard at /");
 		return;
 	}
 	p = req->path + strlen(API_PREFIX);
@@ -261,6 +267,8 @@ api_handle(void *arg, const struct http_request *req, struct http_response *r)
 		api_hosts(a, rest, r, now);
 	else if (api_route(p, "vms", &rest))
 		api_vms(a, rest, r);
+	else if (strcmp(p, "report/capacity") == 0)
+		api_report_capacity(a, req, r);
 	else
 		api_error(r, 404, "no such endpoint");
 }

@@ -7,12 +7,14 @@
  *   GET /api/v1/hosts/{name}    one host, with "vm_list"
  *   GET /api/v1/vms             array of VMs
  *   GET /api/v1/vms/{uuid}      one VM
+ *   GET /api/v1/report/capacity the capacity report (api_report.h)
  *
  *
  * and, beside the API, read-only too:
  *
  *   GET /metrics                Prometheus text exposition (prom.h)
  *   GET /graph/...              history graphs, PNG or SVG (graph.h)
+ *   GET /, /static/...          the operator dashboard (assets.h)
  *
  * Errors are {"error": "..."} with 400, 404 or 405 (500 when a graph
  * cannot be drawn).

@@ -103,9 +103,24 @@ api_migrations_get(const struct api_ctx *a, struct http_response *r)
 	api_json(r, 200, arr);
 }
 
+/* {"cpu": {"level": 0.8, "for_s": 300}, "mem": null, ...} */
+static json_t *
+api_thresholds(const struct policy_threshold *t)
+{
+	json_t	*o = json_object();
+	int	 i;
+
+	for (i = 0; i < POLICY_NRES; i++)
+		json_object_set_new(o, policy_res_name((enum policy_res)i),
+		    t[i].set ? json_pack("{s:f, s:I}", "level", t[i].level,
+		    "for_s", (json_int_t)t[i].for_s) : json_null());
+	return o;
+}
+
 static void
 api_policy_get(const struct api_ctx *a, struct http_response *r)
 {
+	const struct policy	*pol = balance_policy(a->bal);
 	const char	*file = balance_policy_path(a->bal), *err;
 	char		*text = NULL;
 	size_t		 len = 0;
@@ -117,10 +132,12 @@ api_policy_get(const struct api_ctx *a, struct http_response *r)
 		fclose(f);
 	}
 	err = balance_reload_error(a->bal, &when);
-	api_json(r, 200, json_pack("{s:o, s:s, s:s, s:{s:b, s:I, s:s}}",
-	    "file", file ? json_string(file) : json_null(),
+	api_json(r, 200, json_pack("{s:o, s:s, s:s, s:{s:b, s:I, s:s}, s:o, s:o, "
+	    "s:I}", "file", file ? json_string(file) : json_null(),
 	    "mode", policy_mode_name(balance_mode(a->bal)), "text", text ? text : "",
-	    "reload", "ok", err[0] == '\0', "time", (json_int_t)when, "error", err));
+	    "reload", "ok", err[0] == '\0', "time", (json_int_t)when, "error", err,
+	    "hot", api_thresholds(pol->hot), "cool", api_thresholds(pol->cool),
+	    "interval_s", (json_int_t)pol->interval_s));
 	free(text);
 }
 

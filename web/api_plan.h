@@ -11,7 +11,8 @@
  *   POST /api/v1/migrate                   {"vm": NAME|UUID, "host": NAME}
  *   GET  /api/v1/maintenance               hosts in maintenance
  *   POST /api/v1/maintenance/{host}/enter|exit
- *   GET  /api/v1/policy                    the policy in force, last reload
+ *   GET  /api/v1/policy                    the policy in force, last reload,
+ *                                          its hot and cool levels
  *
  * Every POST is an operator action: it needs the header X-Ballast-Token
  * with the daemon's token, so that a page of another site cannot act

@@ -15,6 +15,7 @@ struct http {
 	struct MHD_Daemon	*d;
 	http_handler		 handler;
 	void			*arg;
+	char			*cert, *key;	/* PEM, kept while d runs */
 };
 
 /* Per-connection upload buffer. */
@@ -29,6 +30,7 @@ http_reply(struct MHD_Connection *c, struct http_response *r)
 {
 	struct MHD_Response	*resp;
 	enum MHD_Result		 ret;
+	size_t			 i;
 
 	resp = MHD_create_response_from_buffer(r->len, r->body,
 	    MHD_RESPMEM_MUST_FREE);
@@ -40,6 +42,9 @@ http_reply(struct MHD_Connection *c, struct http_response *r)
 	    r->content_type ? r->content_type : "application/json");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	for (i = 0; r->headers != NULL && r->headers[i] != NULL &&
+	    r->headers[i + 1] != NULL; i += 2)
+		MHD_add_response_header(resp, r->headers[i], r->headers[i + 1]);
 	ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -126,49 +131,109 @@ http_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	}
 }
 
-struct http *
-http_new(const char *addr, int port, http_handler handler, void *arg,
-    char *err, size_t errlen)
+/* Fills ss from an IPv4 or IPv6 literal; -1 otherwise. */
+static int
+http_addr(const char *addr, int port, struct sockaddr_storage *ss,
+    unsigned *flags)
 {
-	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&ss;
-	struct http		*h;
-	unsigned		 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)ss;
 
-	memset(&ss, 0, sizeof(ss));
+	memset(ss, 0, sizeof(*ss));
 	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons((uint16_t)port);
-	} else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons((uint16_t)port);
-		flags |= MHD_USE_IPv6;
-	} else {
+		*flags |= MHD_USE_IPv6;
+		return 0;
+	}
+	return -1;
+}
+
+static struct MHD_Daemon *
+http_start(struct http *h, unsigned flags, int port,
+    const struct sockaddr_storage *ss)
+{
+	if (h->cert != NULL)
+		return MHD_start_daemon(flags | MHD_USE_TLS, (uint16_t)port,
+		    NULL, NULL, http_access, h,
+		    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+		    MHD_OPTION_NOTIFY_COMPLETED, http_done, h,
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		    MHD_OPTION_HTTPS_MEM_CERT, h->cert,
+		    MHD_OPTION_HTTPS_MEM_KEY, h->key,
+		    MHD_OPTION_END);
+	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
+	    http_access, h,
+	    MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)ss,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_done, h,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	    MHD_OPTION_END);
+}
+
+static void
+http_free_keys(struct http *h)
+{
+	if (h->key != NULL)
+		explicit_bzero(h->key, strlen(h->key));
+	free(h->key);
+	free(h->cert);
+}
+
+struct http *
+http_new_tls(const char *addr, int port, const char *cert_pem,
+    const char *key_pem, http_handler handler, void *arg, char *err,
+    size_t errlen)
+{
+	struct sockaddr_storage	 ss;
+	struct http		*h;
+	unsigned		 flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	int			 tls = cert_pem != NULL && key_pem != NULL;
+
+	if (http_addr(addr, port, &ss, &flags) < 0) {
 		snprintf(err, errlen, "API address \"%s\" is not an IPv4 or "
 		    "IPv6 literal", addr);
 		return NULL;
 	}
-	if ((h = calloc(1, sizeof(*h))) == NULL) {
+	if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(err, errlen, "this libmicrohttpd was built without TLS");
+		return NULL;
+	}
+	if ((h = calloc(1, sizeof(*h))) == NULL || (tls &&
+	    ((h->cert = strdup(cert_pem)) == NULL ||
+	    (h->key = strdup(key_pem)) == NULL))) {
+		if (h != NULL)
+			http_free_keys(h);
+		free(h);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	h->handler = handler;
 	h->arg = arg;
-	h->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
-	    http_access, h,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_NOTIFY_COMPLETED, http_done, h,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	    MHD_OPTION_END);
-	if (h->d == NULL) {
-		snprintf(err, errlen, "cannot serve the API on %s port %d "
-		    "(in use by another program? set \"listen api\")", addr, port);
+	if ((h->d = http_start(h, flags, port, &ss)) == NULL) {
+		snprintf(err, errlen, tls ? "cannot serve the API over TLS on %s "
+		    "port %d (port in use, or the certificate and key do not "
+		    "load or do not match)" : "cannot serve the API on %s port "
+		    "%d (in use by another program? set \"listen api\")",
+		    addr, port);
+		http_free_keys(h);
 		free(h);
 		return NULL;
 	}
 	return h;
+}
+
+struct http *
+http_new(const char *addr, int port, http_handler handler, void *arg,
+    char *err, size_t errlen)
+{
+	return http_new_tls(addr, port, NULL, NULL, handler, arg, err, errlen);
 }
 
 void
@@ -177,6 +242,7 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	MHD_stop_daemon(h->d);
+	http_free_keys(h);
 	free(h);
 }
 

@@ -25,6 +25,8 @@ struct http_response {
 	char		*body;		/* malloc'd; the server frees it */
 	size_t		 len;
 	const char	*content_type;	/* static string */
+	/* NULL, or more headers: name, value, ..., NULL (static strings) */
+	const char *const *headers;
 };
 
 typedef void (*http_handler)(void *arg, const struct http_request *,
@@ -38,6 +40,15 @@ struct http;
  */
 struct http	*http_new(const char *addr, int port, http_handler, void *arg,
 		    char *err, size_t errlen);
+/*
+ * The same over TLS (HTTPS only on that port): cert_pem and key_pem are
+ * the PEM texts of the certificate (chain) and its private key, copied
+ * by the server.  NULL with a reason in err when libmicrohttpd lacks
+ * TLS or refuses the pair.
+ */
+struct http	*http_new_tls(const char *addr, int port, const char *cert_pem,
+		    const char *key_pem, http_handler, void *arg, char *err,
+		    size_t errlen);
 void		 http_free(struct http *);
 
 /* The descriptor to poll for reading. */

@@ -436,6 +436,89 @@ test_load(void **state)
 	assert_memory_equal(&c, &before, sizeof(c));
 }
 
+/* The SNMP statements (conf_snmp.c): sinks, hold-down, rate, AgentX. */
+static void
+test_snmp(void **state)
+{
+	struct conf	 c;
+	char		 buf[8192];
+
+	(void)state;
+	conf_defaults(&c);
+	assert_int_equal(c.snmp.nsinks, 0);
+	assert_int_equal(c.snmp.holddown_s, 60);
+	assert_int_equal(c.snmp.rate_per_min, 120);
+	assert_string_equal(c.snmp.agentx, "");
+	parse_ok("trap-sink \"127.0.0.1:16162\" community \"public\"\n"
+	    "trap-sink \"udp:nms:162\" user \"noc\" auth sha \"authpass1\" "
+	    "priv aes \"privpass1\" engine-id \"0x8000c0de0102030405\" inform\n"
+	    "trap-sink \"[::1]:162\" community \"c2\" inform ; log-level warn\n"
+	    "trap-holddown 5 seconds\n"
+	    "trap-rate 30 per minute\n"
+	    "agentx-socket \"/run/agentx/master\"\n", &c);
+	assert_int_equal(c.snmp.nsinks, 3);
+	assert_string_equal(c.snmp.sinks[0].addr, "127.0.0.1:16162");
+	assert_int_equal(c.snmp.sinks[0].version, 2);
+	assert_string_equal(c.snmp.sinks[0].community, "public");
+	assert_false(c.snmp.sinks[0].inform);
+	assert_int_equal(c.snmp.sinks[1].version, 3);
+	assert_string_equal(c.snmp.sinks[1].user, "noc");
+	assert_int_equal(c.snmp.sinks[1].auth, SNMPTRAP_SHA);
+	assert_string_equal(c.snmp.sinks[1].auth_pass, "authpass1");
+	assert_string_equal(c.snmp.sinks[1].priv_pass, "privpass1");
+	assert_string_equal(c.snmp.sinks[1].engine_id, "0x8000c0de0102030405");
+	assert_true(c.snmp.sinks[1].inform);
+	assert_true(c.snmp.sinks[2].inform);
+	assert_int_equal(c.log_level, LOG_LVL_WARN);	/* after the ';' */
+	assert_int_equal(c.snmp.holddown_s, 5);
+	assert_int_equal(c.snmp.rate_per_min, 30);
+	assert_string_equal(c.snmp.agentx, "/run/agentx/master");
+	parse_ok("trap-sink \"h\" user \"u\" auth sha256 \"12345678\" priv aes "
+	    "\"abcdefgh\"\nagentx-socket none\n", &c);
+	assert_int_equal(c.snmp.sinks[0].auth, SNMPTRAP_SHA256);
+	assert_string_equal(c.snmp.agentx, "");
+	/* printed back, it parses again (passphrases are not shown) */
+	parse_ok("trap-sink \"127.0.0.1:16162\" community \"public\" inform\n"
+	    "trap-holddown 5 seconds\n", &c);
+	conf_print(&c, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "trap-sink \"127.0.0.1:16162\" community"));
+	assert_null(strstr(buf, "public"));
+	parse_ok(buf, &c);
+	assert_int_equal(c.snmp.nsinks, 1);
+	assert_true(c.snmp.sinks[0].inform);
+	assert_int_equal(c.snmp.holddown_s, 5);
+
+	check_bad("trap-sink \"h\" community\n", 1, 24,
+	    "expected a community, found end of line");
+	check_bad("trap-sink \"h\" password \"x\"\n", 1, 15,
+	    "trap-sink wants community \"NAME\" or user \"NAME\" auth ..., "
+	    "not \"password\"");
+	check_bad("trap-sink \"h\" user \"u\" auth md5 \"12345678\" priv aes "
+	    "\"12345678\"\n", 1, 29, "auth is sha or sha256, not \"md5\"");
+	check_bad("trap-sink \"h\" user \"u\" auth sha \"short\" priv aes "
+	    "\"12345678\"\n", 1, 33,
+	    "the auth passphrase must be at least 8 characters (RFC 3414)");
+	check_bad("trap-sink \"h\" user \"u\" auth sha \"12345678\" priv des "
+	    "\"12345678\"\n", 1, 49, "expected \"aes\", found \"des\"");
+	check_bad("trap-sink \"h\" user \"u\" auth sha \"12345678\" priv aes "
+	    "\"12345678\" engine-id \"xyz\"\n", 1, 74,
+	    "an engine ID is 5 to 32 octets in hex, not \"xyz\"");
+	check_bad("trap-sink \"h\" community \"c\" engine-id \"0x0102030405\"\n",
+	    1, 29, "unexpected \"engine-id\" (trap-sink options: inform)");
+	check_bad("trap-holddown 5\n", 1, 16, NULL);
+	check_bad("trap-rate 0 per minute\n", 1, 11,
+	    "trap-rate must be a whole number from 1 to 100000, not \"0\"");
+	check_bad("trap-rate 10 per hour\n", 1, 18,
+	    "expected \"minute\", found \"hour\"");
+	check_bad("agentx-socket \"\"\n", 1, 15, "agentx-socket is empty");
+	check_bad("trap-sink \"a\" community \"c\"\ntrap-sink \"a\" community \"c\"\n"
+	    "trap-sink \"a\" community \"c\"\ntrap-sink \"a\" community \"c\"\n"
+	    "trap-sink \"a\" community \"c\"\ntrap-sink \"a\" community \"c\"\n"
+	    "trap-sink \"a\" community \"c\"\ntrap-sink \"a\" community \"c\"\n"
+	    "trap-sink \"a\" community \"c\"\n", 9, 25,
+	    "at most 8 trap-sink statements");
+}
+
 int
 main(void)
 {
@@ -452,6 +535,7 @@ main(void)
 		cmocka_unit_test(test_print_roundtrip),
 		cmocka_unit_test(test_rrdcached),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_snmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
