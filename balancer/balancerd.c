@@ -528,8 +528,15 @@ check_config(const struct conf *c, int verbose)
 	return rc;
 }
 
-int
-main(int argc, char *argv[])
+/* What the command line says, before the configuration file is read. */
+struct cli {
+	const char	*state, *reports, *api, *rrdcached, *policy;
+	int		 check, verbose, debug;
+};
+
+/* Returns -1 to go on, else the exit status (help, version, usage). */
+static int
+parse_cli(struct balancerd *env, struct cli *c, int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'f' },
@@ -546,26 +553,20 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct balancerd	 env;
-	struct sigaction	 sa;
-	const char		*state = NULL, *reports = NULL, *api = NULL;
-	const char		*rrdcached = NULL, *policy = NULL;
-	char			 err[512];
-	int			 ch, check = 0, verbose = 0, debug = 0, rc;
+	int	 ch;
 
-	memset(&env, 0, sizeof(env));
 	while ((ch = getopt_long(argc, argv, "f:nvdhp:", opts, NULL)) != -1) {
 		switch (ch) {
-		case 'f': env.conf_path = optarg; break;
-		case 'n': check = 1; break;
-		case 'v': verbose = 1; break;
-		case 'd': debug = 1; break;
-		case 's': state = optarg; break;
-		case 'r': reports = optarg; break;
-		case 'a': api = optarg; break;
-		case 'R': rrdcached = optarg; break;
-		case 'p': policy = optarg; break;
-		case 'Y': env.replay = 1; break;
+		case 'f': env->conf_path = optarg; break;
+		case 'n': c->check = 1; break;
+		case 'v': c->verbose = 1; break;
+		case 'd': c->debug = 1; break;
+		case 's': c->state = optarg; break;
+		case 'r': c->reports = optarg; break;
+		case 'a': c->api = optarg; break;
+		case 'R': c->rrdcached = optarg; break;
+		case 'p': c->policy = optarg; break;
+		case 'Y': env->replay = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ballast-balancerd %s\n", BALLAST_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -575,39 +576,68 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return 2;
 	}
-	log_init("ballast-balancerd", LOG_LVL_INFO);
-	if (env.conf_path == NULL && access(DEFAULT_CONF, F_OK) == 0)
-		env.conf_path = DEFAULT_CONF;
-	conf_defaults(&env.conf);
-	if (env.conf_path != NULL &&
-	    conf_load(env.conf_path, &env.conf, err, sizeof(err)) < 0) {
+	return -1;
+}
+
+/*
+ * Reads the configuration file and lays the command line over it.
+ * Returns -1 to go on, else the exit status.
+ */
+static int
+configure(struct balancerd *env, const struct cli *c)
+{
+	char	 err[512];
+
+	if (env->conf_path == NULL && access(DEFAULT_CONF, F_OK) == 0)
+		env->conf_path = DEFAULT_CONF;
+	conf_defaults(&env->conf);
+	if (env->conf_path != NULL &&
+	    conf_load(env->conf_path, &env->conf, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	if (state != NULL)
-		util_strlcpy(env.conf.state_dir, state, sizeof(env.conf.state_dir));
-	if (reports != NULL)
-		util_strlcpy(env.conf.reports, reports, sizeof(env.conf.reports));
-	if (api != NULL && parse_api(api, &env.conf) < 0) {
+	if (c->state != NULL)
+		util_strlcpy(env->conf.state_dir, c->state, sizeof(env->conf.state_dir));
+	if (c->reports != NULL)
+		util_strlcpy(env->conf.reports, c->reports, sizeof(env->conf.reports));
+	if (c->api != NULL && parse_api(c->api, &env->conf) < 0) {
 		fprintf(stderr, "ballast-balancerd: --api wants addr:port, "
 		    "e.g. 127.0.0.1:8470\n");
 		return 2;
 	}
-	if (rrdcached != NULL && strcmp(rrdcached, "none") != 0 &&
-	    rrdbatch_check_addr(rrdcached) < 0) {
+	if (c->rrdcached != NULL && strcmp(c->rrdcached, "none") != 0 &&
+	    rrdbatch_check_addr(c->rrdcached) < 0) {
 		fprintf(stderr, "ballast-balancerd: --rrdcached wants unix:/PATH, "
 		    "/PATH, HOST:PORT, [IPV6]:PORT or HOST\n");
 		return 2;
 	}
-	if (rrdcached != NULL)
-		util_strlcpy(env.conf.rrdcached, strcmp(rrdcached, "none") == 0 ?
-		    "" : rrdcached, sizeof(env.conf.rrdcached));
-	if (policy != NULL)
-		util_strlcpy(env.conf.policy, policy, sizeof(env.conf.policy));
-	if (check)
-		return check_config(&env.conf, verbose);
-	env.debug = debug;
-	log_init("ballast-balancerd", debug ? LOG_LVL_DEBUG : env.conf.log_level);
+	if (c->rrdcached != NULL)
+		util_strlcpy(env->conf.rrdcached, strcmp(c->rrdcached, "none") == 0 ?
+		    "" : c->rrdcached, sizeof(env->conf.rrdcached));
+	if (c->policy != NULL)
+		util_strlcpy(env->conf.policy, c->policy, sizeof(env->conf.policy));
+	return -1;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct balancerd	 env;
+	struct cli		 cli;
+	struct sigaction	 sa;
+	int			 rc;
+
+	memset(&env, 0, sizeof(env));
+	memset(&cli, 0, sizeof(cli));
+	if ((rc = parse_cli(&env, &cli, argc, argv)) >= 0)
+		return rc;
+	log_init("ballast-balancerd", LOG_LVL_INFO);
+	if ((rc = configure(&env, &cli)) >= 0)
+		return rc;
+	if (cli.check)
+		return check_config(&env.conf, cli.verbose);
+	env.debug = cli.debug;
+	log_init("ballast-balancerd", cli.debug ? LOG_LVL_DEBUG : env.conf.log_level);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
