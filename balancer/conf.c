@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "conf_file.h"
 #include "conf_lex.h"
 #include "log.h"
 #include "rrdbatch.h"
@@ -346,54 +347,15 @@ conf_parse(const char *file, const char *text, size_t len, struct conf *out,
 int
 conf_load(const char *path, struct conf *out, char *err, size_t errlen)
 {
-	FILE	*f;
 	char	*buf;
-	long	 len;
+	size_t	 len;
 	int	 rc;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((rc = conf_file_read(path, &buf, &len, err, errlen)) < 0)
 		return rc;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
-	    len > 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
-		return -EINVAL;
-	}
-	if ((buf = malloc((size_t)len + 1)) == NULL) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
-		free(buf);
-		fclose(f);
-		snprintf(err, errlen, "%s: read error", path);
-		return -EIO;
-	}
-	fclose(f);
-	rc = conf_parse(path, buf, (size_t)len, out, err, errlen);
+	rc = conf_parse(path, buf, len, out, err, errlen);
 	free(buf);
 	return rc;
-}
-
-/* Quotes s for the grammar: \" and \\ escaped. */
-static void
-conf_quote(const char *s, char *out, size_t len)
-{
-	size_t	 n = 0;
-
-	if (len < 3)
-		return;
-	out[n++] = '"';
-	for (; *s != '\0' && n + 3 < len; s++) {
-		if (*s == '"' || *s == '\\')
-			out[n++] = '\\';
-		out[n++] = *s;
-	}
-	out[n++] = '"';
-	out[n] = '\0';
 }
 
 void
@@ -406,19 +368,19 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	char	 pol[sizeof(c->policy) * 2 + 3];
 	char	 crt[sizeof(c->tls_cert) * 2 + 3], key[sizeof(c->tls_key) * 2 + 3];
 
-	conf_quote(c->reports, rep, sizeof(rep));
+	conf_file_quote(c->reports, rep, sizeof(rep));
 	if (c->rrdcached[0] != '\0')
-		conf_quote(c->rrdcached, rrdc, sizeof(rrdc));
+		conf_file_quote(c->rrdcached, rrdc, sizeof(rrdc));
 	else
 		util_strlcpy(rrdc, "none", sizeof(rrdc));
-	conf_quote(c->api_addr, api, sizeof(api));
-	conf_quote(c->state_dir, dir, sizeof(dir));
+	conf_file_quote(c->api_addr, api, sizeof(api));
+	conf_file_quote(c->state_dir, dir, sizeof(dir));
 	if (c->policy[0] != '\0')
-		conf_quote(c->policy, pol, sizeof(pol));
+		conf_file_quote(c->policy, pol, sizeof(pol));
 	else
 		util_strlcpy(pol, "default", sizeof(pol));
-	conf_quote(c->tls_cert, crt, sizeof(crt));
-	conf_quote(c->tls_key, key, sizeof(key));
+	conf_file_quote(c->tls_cert, crt, sizeof(crt));
+	conf_file_quote(c->tls_key, key, sizeof(key));
 	snprintf(buf, len,
 	    "listen reports %s\n"
 	    "listen api %s port %d\n"

@@ -8,6 +8,7 @@
 #include <libvirt/libvirt.h>
 
 #include "cconf.h"
+#include "conf_file.h"
 #include "conf_lex.h"
 #include "log.h"
 #include "util.h"
@@ -462,30 +463,13 @@ cconf_parse(const char *file, const char *text, size_t len, struct cconf *out,
 int
 cconf_load(const char *path, struct cconf *out, char *err, size_t errlen)
 {
-	FILE	*f;
 	char	*buf;
-	size_t	 n;
+	size_t	 len;
 	int	 rc;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((rc = conf_file_read(path, &buf, &len, err, errlen)) < 0)
 		return rc;
-	}
-	if ((buf = malloc(1024 * 1024 + 1)) == NULL) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, 1024 * 1024 + 1, f);
-	rc = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (rc == 0 && n > 1024 * 1024) {
-		snprintf(err, errlen, "%s: larger than 1 MiB", path);
-		rc = -EINVAL;
-	} else if (rc < 0)
-		snprintf(err, errlen, "%s: read error", path);
-	else
-		rc = cconf_parse(path, buf, n, out, err, errlen);
+	rc = cconf_parse(path, buf, len, out, err, errlen);
 	free(buf);
 	return rc;
 }
@@ -516,24 +500,6 @@ cconf_check(struct cconf *c, char *err, size_t errlen)
 	return 0;
 }
 
-/* Quotes s for the grammar: \" and \\ escaped. */
-static void
-cc_quote(const char *s, char *out, size_t len)
-{
-	size_t	 n = 0;
-
-	if (len < 3)
-		return;
-	out[n++] = '"';
-	for (; *s != '\0' && n + 3 < len; s++) {
-		if (*s == '"' || *s == '\\')
-			out[n++] = '\\';
-		out[n++] = *s;
-	}
-	out[n++] = '"';
-	out[n] = '\0';
-}
-
 /* Appends to buf at *n (printf-style), never past len. */
 static void
 cc_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
@@ -561,10 +527,10 @@ cc_print_migrate(const struct cconf_migrate *m, char *buf, size_t len,
 	char	 q[sizeof(m->uri) * 2 + 3];
 	size_t	 i;
 
-	cc_quote(m->uri, q, sizeof(q));
+	conf_file_quote(m->uri, q, sizeof(q));
 	cc_append(buf, len, n, "migrate {\n\turi %s\n", q);
 	if (m->migrate_uri[0] != '\0') {
-		cc_quote(m->migrate_uri, q, sizeof(q));
+		conf_file_quote(m->migrate_uri, q, sizeof(q));
 		cc_append(buf, len, n, "\tmigrate-uri %s\n", q);
 	}
 	if (m->listen[0] != '\0')
@@ -589,9 +555,9 @@ cconf_print(const struct cconf *c, char *buf, size_t len)
 	if (len == 0)
 		return;
 	buf[0] = '\0';
-	cc_quote(c->uri, q, sizeof(q));
+	conf_file_quote(c->uri, q, sizeof(q));
 	cc_append(buf, len, &n, "connect %s\n", q);
-	cc_quote(c->balancer, q, sizeof(q));
+	conf_file_quote(c->balancer, q, sizeof(q));
 	cc_append(buf, len, &n, "balancer %s\n", q);
 	if (c->host_name[0] != '\0')
 		cc_append(buf, len, &n, "host-name %s\n", c->host_name);
@@ -612,7 +578,7 @@ cconf_print(const struct cconf *c, char *buf, size_t len)
 	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1],
 	    act[c->actuator <= CCONF_ACT_NONE ? c->actuator : 0]);
 	if (c->exec[0] != '\0') {
-		cc_quote(c->exec, q, sizeof(q));
+		conf_file_quote(c->exec, q, sizeof(q));
 		cc_append(buf, len, &n, "exec %s\n", q);
 	}
 	cc_print_migrate(&c->mig, buf, len, &n);

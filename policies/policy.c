@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_file.h"
 #include "policy.h"
 
-#define POLICY_FILE_MAX	(1024 * 1024)	/* a larger file is refused */
 #define DAY_MIN		(24 * 60)
 
 void
@@ -43,43 +43,6 @@ policy_defaults(struct policy *p)
 	p->retries = 1;
 }
 
-/* Reads a whole file of at most POLICY_FILE_MAX bytes into *buf. */
-static int
-policy_read(const char *path, char **buf, size_t *len, char *err,
-    size_t errlen)
-{
-	FILE	*f;
-	size_t	 n;
-	int	 rc = 0;
-
-	if ((f = fopen(path, "r")) == NULL) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
-	if ((*buf = malloc(POLICY_FILE_MAX + 1)) == NULL) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	errno = 0;
-	n = fread(*buf, 1, POLICY_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		rc = errno != 0 ? -errno : -EIO;
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-	} else if (n > POLICY_FILE_MAX) {
-		rc = -EFBIG;
-		snprintf(err, errlen, "%s: larger than 1 MiB", path);
-	}
-	fclose(f);
-	if (rc < 0) {
-		free(*buf);
-		return rc;
-	}
-	*len = n;
-	return 0;
-}
-
 int
 policy_load(const char *path, struct policy *out, char *err, size_t errlen)
 {
@@ -87,7 +50,7 @@ policy_load(const char *path, struct policy *out, char *err, size_t errlen)
 	size_t	 len = 0;
 	int	 rc;
 
-	if ((rc = policy_read(path, &buf, &len, err, errlen)) < 0)
+	if ((rc = conf_file_read(path, &buf, &len, err, errlen)) < 0)
 		return rc;
 	rc = policy_parse(path, buf, len, out, err, errlen);
 	free(buf);
