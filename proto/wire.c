@@ -39,6 +39,7 @@ static const char *const wire_errs[WIRE_E_MAX] = {
 	[WIRE_E_ENUM] = "unknown enum value",
 	[WIRE_E_CAPACITY] = "bad capacity",
 	[WIRE_E_VALUE] = "value out of range",
+	[WIRE_E_ADDR] = "bad address",
 };
 
 const char *
@@ -235,9 +236,20 @@ wire_seen(const uint8_t **seen, const uint8_t *uuid)
 	}
 }
 
+/* An address is a MAC (6 bytes), an IPv4 (4) or an IPv6 (16) address. */
+static int
+wire_check_addr(const ProtobufCBinaryData *a, int may_be_empty)
+{
+	if (a->len == 0)
+		return may_be_empty ? 0 : -1;
+	return (a->len == 4 || a->len == 6 || a->len == 16) ? 0 : -1;
+}
+
 static int
 wire_validate_vm(const wire_vm *vm, size_t idx, char *err, size_t errlen)
 {
+	size_t	i;
+
 	if (wire_check_uuid(&vm->uuid) < 0)
 		return wire_fail(WIRE_E_UUID, err, errlen,
 		    "vm %zu: uuid is %zu bytes or nil, want 16", idx,
@@ -255,6 +267,51 @@ wire_validate_vm(const wire_vm *vm, size_t idx, char *err, size_t errlen)
 	if (vm->mem_rss_bytes > (1ULL << 50) || vm->mem_max_bytes > (1ULL << 50))
 		return wire_fail(WIRE_E_VALUE, err, errlen,
 		    "vm %zu: memory over 1 PiB", idx);
+	if (vm->n_addrs > WIRE_MAX_ADDRS)
+		return wire_fail(WIRE_E_COUNT, err, errlen,
+		    "vm %zu: %zu addresses, at most %d", idx, vm->n_addrs,
+		    WIRE_MAX_ADDRS);
+	for (i = 0; i < vm->n_addrs; i++)
+		if (wire_check_addr(&vm->addrs[i], 0) < 0)
+			return wire_fail(WIRE_E_ADDR, err, errlen,
+			    "vm %zu: address %zu is %zu bytes, want 6, 4 or 16",
+			    idx, i, vm->addrs[i].len);
+	return 0;
+}
+
+static int
+wire_check_endpoint(const Ballast__V1__Endpoint *e)
+{
+	if (e == NULL)
+		return 0;
+	if (e->vm.len != 0)
+		return (wire_check_uuid(&e->vm) == 0 && e->addr.len == 0) ?
+		    0 : -1;
+	return wire_check_addr(&e->addr, 1);
+}
+
+static int
+wire_validate_traffic(const Ballast__V1__Traffic *t, char *err, size_t errlen)
+{
+	size_t	i;
+
+	if (t->sample_every == 0)
+		return wire_fail(WIRE_E_VALUE, err, errlen,
+		    "traffic: sample_every 0 (1 means every packet)");
+	if (t->window_ms > WIRE_MAX_INTERVAL_MS)
+		return wire_fail(WIRE_E_INTERVAL, err, errlen,
+		    "traffic: window %u ms over %d", t->window_ms,
+		    WIRE_MAX_INTERVAL_MS);
+	if (t->n_pairs > WIRE_MAX_PAIRS)
+		return wire_fail(WIRE_E_COUNT, err, errlen,
+		    "traffic: %zu pairs, at most %d", t->n_pairs,
+		    WIRE_MAX_PAIRS);
+	for (i = 0; i < t->n_pairs; i++)
+		if (wire_check_endpoint(t->pairs[i]->src) < 0 ||
+		    wire_check_endpoint(t->pairs[i]->dst) < 0)
+			return wire_fail(WIRE_E_ADDR, err, errlen,
+			    "traffic: pair %zu: an end is neither a 16-byte "
+			    "VM uuid nor a 6, 4 or 16-byte address", i);
 	return 0;
 }
 
@@ -311,6 +368,8 @@ wire_validate_report(const wire_report *r, const uint8_t **seen,
 			return wire_fail(WIRE_E_DUPLICATE, err, errlen,
 			    "report: vm %zu appears twice", i);
 	}
+	if (r->traffic != NULL)
+		return wire_validate_traffic(r->traffic, err, errlen);
 	return 0;
 }
 

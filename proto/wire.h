@@ -23,6 +23,8 @@
 #define WIRE_MAX_CLUSTER	63
 #define WIRE_MAX_ERROR_TEXT	511
 #define WIRE_MAX_CAPS		32
+#define WIRE_MAX_ADDRS		16	/* addresses of one VM */
+#define WIRE_MAX_PAIRS		256	/* traffic pairs in one report */
 #define WIRE_MIN_TIME_MS	946684800000ULL		/* 2000-01-01 */
 #define WIRE_MAX_TIME_MS	4102444800000ULL	/* 2100-01-01 */
 #define WIRE_MIN_INTERVAL_MS	50
@@ -50,6 +52,7 @@ enum wire_err {
 	WIRE_E_ENUM,		/* unknown VM or command state */
 	WIRE_E_CAPACITY,	/* missing or impossible host capacity */
 	WIRE_E_VALUE,		/* a value out of its range */
+	WIRE_E_ADDR,		/* an address that is not 6, 4 or 16 bytes */
 	WIRE_E_MAX
 };
 

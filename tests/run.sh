@@ -4,9 +4,12 @@
 # closing line: "N passed, N failed".  Usage: tests/run.sh BUILD_DIR
 # (build-san for the sanitizer build).  Integration scripts print
 # "ok - what" / "not ok - what" lines; a script that exits non-zero
-# without a "not ok" line counts as one failure.
+# without a "not ok" line counts as one failure.  An optional second
+# argument runs only the tests whose file name contains it:
+# tests/run.sh build-san snmp
 set -u
 B=${1:-build-san}
+only=${2:-}
 cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
@@ -23,6 +26,7 @@ count() {	# $1 = pattern, prints the number in cmocka's summary line
 for t in "$B"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
+	case $name in *"$only"*) ;; *) continue ;; esac
 	"$t" >"$log" 2>&1
 	rc=$?
 	p=$(count PASSED); f=$(count FAILED)
@@ -39,6 +43,7 @@ done
 for s in tests/integration/test_*.sh; do
 	[ -f "$s" ] || continue
 	name=$(basename "$s")
+	case $name in *"$only"*) ;; *) continue ;; esac
 	BIN="$B/bin" TOOLS="$B/tests" sh "$s" >"$log" 2>&1
 	rc=$?
 	p=$(grep -c '^ok - ' "$log"); f=$(grep -c '^not ok - ' "$log")

@@ -554,6 +554,78 @@ test_vm_enum_and_values(void **state)
 	rep_free(&p);
 }
 
+/* Addresses of VMs and the traffic section: sizes and counts. */
+static void
+test_traffic(void **state)
+{
+	struct rep			 p;
+	Ballast__V1__Traffic		 t;
+	Ballast__V1__TrafficPair	 pair[2], *pairp[WIRE_MAX_PAIRS + 1];
+	Ballast__V1__Endpoint		 a, b;
+	ProtobufCBinaryData		 addrs[WIRE_MAX_ADDRS + 1];
+	uint8_t				 mac[6] = { 0x52, 0x54, 0, 1, 2, 3 };
+	uint8_t				 ip[5] = { 10, 0, 0, 7, 0 };
+	size_t				 i;
+
+	(void)state;
+	rep_init(&p, 2);
+	for (i = 0; i <= WIRE_MAX_ADDRS; i++) {
+		addrs[i].data = i % 2 ? ip : mac;
+		addrs[i].len = i % 2 ? 4 : 6;
+	}
+	p.vm[0].addrs = addrs;
+	p.vm[0].n_addrs = WIRE_MAX_ADDRS;
+	expect_ok(&p.env, ACCEPT_REPORT);
+	p.vm[0].n_addrs = WIRE_MAX_ADDRS + 1;
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_COUNT);
+	p.vm[0].n_addrs = 2;
+	addrs[1].len = 5;
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_ADDR);
+	addrs[1].len = 4;
+
+	ballast__v1__traffic__init(&t);
+	ballast__v1__endpoint__init(&a);
+	ballast__v1__endpoint__init(&b);
+	for (i = 0; i < 2; i++)
+		ballast__v1__traffic_pair__init(&pair[i]);
+	for (i = 0; i <= WIRE_MAX_PAIRS; i++)
+		pairp[i] = &pair[i % 2];
+	a.vm = p.vm[0].uuid;
+	b.addr.data = ip;
+	b.addr.len = 4;
+	pair[0].src = &a;
+	pair[0].dst = &b;
+	pair[0].bytes = 1500;
+	pair[0].packets = 1;
+	pair[1].src = &b;		/* external source: no endpoint at all */
+	t.sample_every = 100;
+	t.window_ms = 1000;
+	t.pairs = pairp;
+	t.n_pairs = 2;
+	p.r.traffic = &t;
+	expect_ok(&p.env, ACCEPT_REPORT);
+	t.n_pairs = WIRE_MAX_PAIRS;
+	expect_ok(&p.env, ACCEPT_REPORT);
+	t.n_pairs = WIRE_MAX_PAIRS + 1;
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_COUNT);
+	t.n_pairs = 2;
+	t.sample_every = 0;
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_VALUE);
+	t.sample_every = 1;
+	b.addr.len = 5;
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_ADDR);
+	b.addr.len = 4;
+	a.addr = b.addr;		/* a uuid and an address: ambiguous */
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_ADDR);
+	a.addr.len = 0;
+	a.vm.len = 15;
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_ADDR);
+	a.vm.len = 16;
+	t.window_ms = WIRE_MAX_INTERVAL_MS + 1;
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_INTERVAL);
+	rep_free(&p);
+}
+
 static void
 test_capacity(void **state)
 {
@@ -838,6 +910,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_roundtrip),
+		cmocka_unit_test(test_traffic),
 		cmocka_unit_test(test_report_empty_and_bounds_ok),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_garbage),
