@@ -38,6 +38,7 @@ struct ingest {
 	struct ingest_stats	 st;
 	struct log_complaint	 bad, refused;
 	uint8_t			 rid[256];	/* last routing id */
+	const char		*peer;		/* its connection's address */
 	int			 replay;	/* sample time is the receive time */
 	size_t			 rid_len;
 };
@@ -285,6 +286,19 @@ ingest_refuse(struct ingest *in, const char *what)
 	    what);
 }
 
+/* The model learns a host's address when it is new or changed. */
+static void
+ingest_peer_addr(struct ingest *in, const uint8_t uuid[16])
+{
+	const struct model_host	*h;
+
+	if (in->peer == NULL || in->peer[0] == '\0' ||
+	    (h = model_host_by_uuid(in->model, uuid)) == NULL ||
+	    strncmp(h->addr, in->peer, sizeof(h->addr) - 1) == 0)
+		return;
+	model_set_host_addr(in->model, uuid, in->peer);
+}
+
 static void
 ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 {
@@ -319,6 +333,7 @@ ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 		    strerror(-rc));
 		return;
 	}
+	ingest_peer_addr(in, r->host_uuid.data);
 	in->st.reports_received++;
 	in->st.vm_samples += r->n_vms;
 }
@@ -386,7 +401,9 @@ ingest_drain(struct ingest *in, int64_t now_ms, int max)
 		memcpy(in->rid, zmq_msg_data(&msg), in->rid_len);
 		if ((rc = zmq_msg_recv(&msg, in->sock, ZMQ_DONTWAIT)) == -1)
 			break;
+		in->peer = zmq_msg_gets(&msg, "Peer-Address");
 		ingest_message(in, zmq_msg_data(&msg), zmq_msg_size(&msg), now_ms);
+		in->peer = NULL;
 		/* a well-behaved DEALER sends one frame; drop any extras */
 		sz = sizeof(more);
 		while (zmq_getsockopt(in->sock, ZMQ_RCVMORE, &more, &sz) == 0 &&

@@ -7,7 +7,9 @@
  * size-limited by the socket (ZMQ_MAXMSGSIZE), decoded and validated by
  * wire.h, checked against the sender's routing id (a collector speaks
  * only for its own host), then ordered by its per-host sequence number
- * and applied to the model.
+ * and applied to the model.  The model also learns where each host's
+ * reports come from (the connection's peer address, model_set_host_addr)
+ * when it is new or has changed.
  *
  * No silent loss across a balancer restart: a report is acknowledged
  * only after its sequence number is in the checkpoint (ingest_checkpoint,

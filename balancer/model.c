@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,6 +483,21 @@ model_host_by_name(const struct model *m, const char *name)
 	if (at < m->nhosts && strcmp(m->hosts[at]->name, name) == 0)
 		return m->hosts[at];
 	return NULL;
+}
+
+int
+model_set_host_addr(struct model *m, const uint8_t uuid[16], const char *addr)
+{
+	struct model_host	*h;
+	struct in_addr		 a4;
+
+	if ((h = uuidmap_get(&m->host_map, uuid)) == NULL)
+		return -ENOENT;
+	util_strlcpy(h->addr, addr, sizeof(h->addr));
+	memset(h->addr4, 0, sizeof(h->addr4));
+	if ((h->has_addr4 = inet_pton(AF_INET, h->addr, &a4) == 1))
+		memcpy(h->addr4, &a4, sizeof(h->addr4));
+	return 0;
 }
 
 const struct model_host *

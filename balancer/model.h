@@ -49,6 +49,8 @@ struct model_vm_rates {
 
 struct model_host;
 
+#define MODEL_ADDR_LEN	46	/* an IPv6 address as text, and its NUL */
+
 struct model_vm {
 	uint8_t			 uuid[16];
 	char			 name[WIRE_MAX_VM_NAME + 1];
@@ -100,6 +102,10 @@ struct model_host {
 	struct model_vm		**vms_next;	/* spare array, same capacity */
 	size_t			 nvms, vms_cap;
 	uint64_t		 reports;
+	/* where its reports come from (model_set_host_addr), "" unknown */
+	char			 addr[MODEL_ADDR_LEN];
+	uint8_t			 addr4[4];	/* addr as IPv4 ... */
+	int			 has_addr4;	/* ... when it is one */
 };
 
 struct model_stats {
@@ -128,6 +134,14 @@ void		 model_free(struct model *);
  */
 int		 model_apply_report(struct model *, const wire_report *,
 		    int64_t now_ms);
+
+/*
+ * Records the address a host's reports come from (the peer address of
+ * its collector's connection: IPv4 or IPv6 text; longer text is cut).
+ * Returns 0, or -ENOENT when no host has that UUID (nothing changes).
+ */
+int		 model_set_host_addr(struct model *, const uint8_t uuid[16],
+		    const char *addr);
 
 /* Marks stale hosts and forgets long-unreported VMs. */
 void		 model_tick(struct model *, int64_t now_ms);

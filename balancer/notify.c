@@ -27,6 +27,7 @@ struct notify {
 	size_t			 nmigs;
 	int			 first;		/* before the first tick */
 	int64_t			 reload_when;	/* the last failed reload sent */
+	const struct model	*model;		/* during notify_tick only */
 };
 
 /* snprintf that may truncate: the MIB's texts are 255 octets at most. */
@@ -42,6 +43,16 @@ ev_printf(char *buf, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
+}
+
+/* snmpTrapAddress.0: the host's IPv4 address, when known. */
+static void
+ev_addr(struct snmptrap_event *ev, const struct model_host *h)
+{
+	if (h == NULL || !h->has_addr4)
+		return;
+	memcpy(ev->addr, h->addr4, sizeof(ev->addr));
+	ev->has_addr = 1;
 }
 
 struct notify *
@@ -90,6 +101,7 @@ notify_host_hot(struct notify *n, const struct model_host *h,
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = c > 0 ? ST_HOST_HOT : ST_HOST_CLEARED;
 	util_strlcpy(ev.host, h->name, sizeof(ev.host));
+	ev_addr(&ev, h);
 	ev.value = ballastmib_milli(h->cpu_util);
 	ev.threshold = ballastmib_milli(r->level);
 	ev.seconds = c > 0 ? hot_seconds(h, r) : (now - since) / 1000;
@@ -114,6 +126,7 @@ notify_host_stale(struct notify *n, const struct model_host *h, int64_t now)
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = c > 0 ? ST_COLLECTOR_LOST : ST_COLLECTOR_RECOVERED;
 	util_strlcpy(ev.host, h->name, sizeof(ev.host));
+	ev_addr(&ev, h);
 	ev.seconds = c > 0 ? (now - h->last_ms) / 1000 : (now - since) / 1000;
 	ev_printf(ev.text, sizeof(ev.text), c > 0 ?
 	    "the collector of %s stopped reporting %llds ago" :
@@ -158,6 +171,7 @@ notify_mig_event(struct notify *n, const struct migration *g,
 	util_strlcpy(ev.vm, g->vm_name, sizeof(ev.vm));
 	util_uuid_fmt(g->vm, ev.vm_uuid);
 	util_strlcpy(ev.host, g->src_name, sizeof(ev.host));
+	ev_addr(&ev, model_host_by_name(n->model, g->src_name));
 	util_strlcpy(ev.dest, g->dst_name, sizeof(ev.dest));
 	ev.seconds = end > g->planned_at ? (end - g->planned_at) / 1000 : 0;
 	if (kind == ST_MIGRATION_STARTED)
@@ -271,6 +285,7 @@ notify_tick(struct notify *n, const struct model *m, const struct balance *bal,
 	struct hot_rule		 r;
 	size_t			 i;
 
+	n->model = m;
 	hot_rule_of(pol, &r);
 	for (i = 0; (h = model_host_at(m, i)) != NULL; i++) {
 		notify_host_stale(n, h, now_ms);
@@ -283,6 +298,7 @@ notify_tick(struct notify *n, const struct model *m, const struct balance *bal,
 		notify_reload(n, bal);
 	}
 	n->first = 0;
+	n->model = NULL;
 }
 
 void

@@ -15,8 +15,10 @@
  * The raise/clear pairs go through alarm.h (deduplication, hold-down,
  * rate limit).  Migrations are sent as they happen (the policy's
  * per-pass and per-host budgets bound them); what the executor had
- * recovered or ended before the first tick is not sent again.  Hosts
- * report no address today, so events carry no snmpTrapAddress.0.
+ * recovered or ended before the first tick is not sent again.  Events
+ * about a host (a migration's: its source) carry the host's address as
+ * snmpTrapAddress.0 when the model knows it as IPv4 (model_set_host_addr);
+ * an IPv6 or unknown address is left out (IpAddress has 4 octets).
  * Nothing is sent here: each event goes to the caller's send function.
  */
 #ifndef BALLAST_NOTIFY_H

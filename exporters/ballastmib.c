@@ -160,6 +160,7 @@ bm_host_cell(void *arg, size_t row, unsigned col, struct smib_val *v)
 	case 9: smib_set_uint(v, SMIB_UNSIGNED, h->mem_bytes >> 20); break;
 	case 10: smib_set_uint(v, SMIB_UNSIGNED, hot_seconds(h, &r)); break;
 	case 11: smib_set_bytes(v, h->uuid, 16); break;
+	case 12: smib_set_str(v, h->addr); break;
 	default: return -1;
 	}
 	return 0;
@@ -338,7 +339,7 @@ bm_tables(struct ballastmib *bm)
 	t[BM_CLUSTER].rows = bm_one_row;
 	t[BM_CLUSTER].index = bm_zero_index;
 	t[BM_CLUSTER].cell = bm_cluster_cell;
-	bm_table(&t[BM_HOSTS], "ballastHostTable", 2, 2, 11, 1);
+	bm_table(&t[BM_HOSTS], "ballastHostTable", 2, 2, 12, 1);
 	t[BM_HOSTS].rows = bm_host_rows;
 	t[BM_HOSTS].index = bm_host_index;
 	t[BM_HOSTS].cell = bm_host_cell;

@@ -47,7 +47,7 @@ static json_t *
 api_host(const struct model_host *h, int64_t now_ms)
 {
 	return json_pack("{s:s, s:o, s:s, s:b, s:f, s:f, s:f, s:i, s:i, s:I, "
-	    "s:I, s:I, s:i, s:f, s:I, s:f, s:I, s:b}",
+	    "s:I, s:I, s:i, s:f, s:I, s:f, s:I, s:b, s:o}",
 	    "name", h->name, "uuid", api_uuid(h->uuid), "cluster", h->cluster,
 	    "stale", h->stale, "cpu_util", h->cpu_util, "mem_util", h->mem_util,
 	    "cpu_steal", h->cpu_steal, "cpus", (int)h->cpus,
@@ -57,7 +57,8 @@ api_host(const struct model_host *h, int64_t now_ms)
 	    "vm_cpu_mhz", h->vm_cpu_mhz,
 	    "sample_time_ms", (json_int_t)h->sample_time_ms,
 	    "last_report_age_s", (double)(now_ms - h->last_ms) / 1000.0,
-	    "seq", (json_int_t)h->seq, "has_rates", h->has_rates);
+	    "seq", (json_int_t)h->seq, "has_rates", h->has_rates,
+	    "address", h->addr[0] ? json_string(h->addr) : json_null());
 }
 
 static void

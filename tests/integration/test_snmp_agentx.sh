@@ -96,6 +96,8 @@ check "the VMs table lists the sim's 12 VMs" [ "$(grep -c 'ballastVmName\..* = S
 check "each VM names its host" [ "$(grep -c 'ballastVmHost\..* = STRING: hv0[1-4]$' "$WORK/ballast.txt")" -eq 12 ]
 uuid=$(curl -fsS "$API/api/v1/vms" | jq -r '.[0].uuid'); name=$(curl -fsS "$API/api/v1/vms" | jq -r '.[0].name')
 check "a VM's UUID and name match the JSON API's" grep -q "ballastVmUUID\..* = STRING: $uuid" "$WORK/ballast.txt"
+check "the hosts table gives hv01's address (the sim connects from 127.0.0.1)" \
+    grep -q "ballastHostAddress\.[\"']hv01[\"'] = STRING: 127.0.0.1\$" "$WORK/ballast.txt"
 check "ballastClusterHosts.0 is 4" has 'Gauge32: 4$' sget BALLAST-MIB::ballastClusterHosts.0
 check "ballastClusterMode.0 is manual" has 'manual(1)' sget BALLAST-MIB::ballastClusterMode.0
 note "VM $name is $uuid"

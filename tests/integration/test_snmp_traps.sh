@@ -5,7 +5,8 @@
 # what ballast-balancerd sends while the simulated cluster's hv01 turns
 # hot, is relieved by a migration and cools; then the simulator stops
 # and every host's collector is lost.  Each notification must arrive
-# over v2c and over v3, in raise/clear order.
+# over v2c and over v3, in raise/clear order, those about a host with
+# the address its reports came from as snmpTrapAddress.0.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/snmp_lib.sh"
 
@@ -57,8 +58,14 @@ check "started came before completed" [ "$(first migrationStarted)" -lt "$(first
 check "one raise/clear pair per sink for hv01 (deduplicated)" sh -c \
     "[ \$(grep -c 'hostHot.*STRING: hv01' '$WORK/traps.log') -eq 3 ] && [ \$(grep -c 'hostCleared.*STRING: hv01' '$WORK/traps.log') -eq 3 ]"
 check "no host but hv01 was hot" [ "$(grep 'hostHot' "$WORK/traps.log" | grep -vc 'STRING: hv01')" -eq 0 ]
-check "no snmpTrapAddress.0: hosts report no address" \
-    sh -c "! grep -q snmpTrapAddress '$WORK/traps.log'"
+# snmpTrapAddress.0 (SNMP-COMMUNITY-MIB, not loaded: snmpModules.18.1.3.0)
+from_lo() { grep "$1" "$WORK/traps.log" | grep -Eq '(snmpTrapAddress|snmpModules\.18\.1\.3)\.0 = IpAddress: 127\.0\.0\.1;'; }
+check "hv01's hostHot carries snmpTrapAddress.0 = 127.0.0.1 (its collector's address)" \
+    from_lo 'hostHot.*ballastNotifHost.0 = STRING: hv01'
+check "so does its migrationCompleted (the source host's address)" \
+    from_lo 'migrationCompleted.*ballastNotifHost.0 = STRING: hv01'
+check "the JSON API shows hv01's address" \
+    [ "$(get /api/v1/hosts/hv01 | jq -r .address)" = 127.0.0.1 ]
 
 echo "hot cpu above lots" > "$WORK/auto.policy"
 kill -HUP "$BAL_PID"
@@ -68,5 +75,8 @@ kill "$SIM_PID"
 lost() { [ "$(grep collectorLost "$WORK/traps.log" | grep -c 'community public')" -ge 4 ]; }
 check "stopping the collectors yields collectorLost for every host" wait_for 20 lost
 check "collectorLost arrives over SNMPv3 authPriv too" v3 "collectorLost.*STRING: hv02"
+check "collectorLost carries the lost host's address" from_lo 'collectorLost.*STRING: hv02'
+check "policyReloadFailed, about no host, carries no snmpTrapAddress.0" sh -c \
+    "grep policyReloadFailed '$WORK/traps.log' | grep -vq IpAddress"
 note "$(grep -c '^TRAP' "$WORK/traps.log") notifications received in all"
 finish

@@ -620,6 +620,40 @@ test_sorted_and_lookup(void **state)
 	model_free(m);
 }
 
+/* A host's address: IPv4 gives the four octets, IPv6 only the text. */
+static void
+test_host_addr(void **state)
+{
+	static const uint8_t	 lo[4] = { 127, 0, 0, 1 };
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_host	*x;
+	uint8_t			 u[16];
+
+	(void)state;
+	assert_non_null(m = model_new(NULL));
+	mk_host(&h, 1, "hv01", 1, T0_MS, 0, 0);
+	assert_int_equal(apply(m, &h, 1000), 0);
+	host_uuid(1, u);
+	assert_non_null(x = model_host_by_uuid(m, u));
+	assert_string_equal(x->addr, "");
+	assert_false(x->has_addr4);
+	assert_int_equal(model_set_host_addr(m, u, "127.0.0.1"), 0);
+	assert_string_equal(x->addr, "127.0.0.1");
+	assert_true(x->has_addr4);
+	assert_memory_equal(x->addr4, lo, 4);
+	assert_int_equal(model_set_host_addr(m, u, "fd00::1:2"), 0);
+	assert_string_equal(x->addr, "fd00::1:2");
+	assert_false(x->has_addr4);
+	/* kept across reports */
+	mk_host(&h, 1, "hv01", 2, T0_MS + 1000, 0, 0);
+	assert_int_equal(apply(m, &h, 2000), 0);
+	assert_string_equal(model_host_by_uuid(m, u)->addr, "fd00::1:2");
+	host_uuid(2, u);
+	assert_int_equal(model_set_host_addr(m, u, "10.0.0.2"), -ENOENT);
+	model_free(m);
+}
+
 static void
 test_max_hosts(void **state)
 {
@@ -683,6 +717,7 @@ main(void)
 		cmocka_unit_test(test_stale_default),
 		cmocka_unit_test(test_name_conflict_and_rename),
 		cmocka_unit_test(test_sorted_and_lookup),
+		cmocka_unit_test(test_host_addr),
 		cmocka_unit_test(test_max_hosts),
 		cmocka_unit_test(test_max_vms),
 	};

@@ -92,7 +92,11 @@ test_hot_and_lost(void **state)
 	assert_int_equal(count(&r, ST_HOST_HOT, "hv01"), 1);
 	assert_int_equal(r.ev[0].value, 900);
 	assert_int_equal(r.ev[0].threshold, 800);
+	assert_false(r.ev[0].has_addr);		/* no address known yet */
 	assert_int_equal(count(&r, ST_HOST_HOT, "hv02"), 0);
+	/* hv01 now known at 192.0.2.7 */
+	assert_int_equal(model_set_host_addr(m, model_host_by_name(m,
+	    "hv01")->uuid, "192.0.2.7"), 0);
 	/* hv01 goes silent while hot: lost, and its hot alarm stays */
 	for (i = 0; i < 6; i++, t += 1000) {
 		tick_host(m, &c2, 2, 0.2, t);
@@ -101,6 +105,9 @@ test_hot_and_lost(void **state)
 	}
 	assert_int_equal(count(&r, ST_COLLECTOR_LOST, "hv01"), 1);
 	assert_int_equal(count(&r, ST_HOST_CLEARED, "hv01"), 0);
+	assert_int_equal(r.ev[r.n - 1].kind, ST_COLLECTOR_LOST);
+	assert_true(r.ev[r.n - 1].has_addr);	/* snmpTrapAddress.0 */
+	assert_memory_equal(r.ev[r.n - 1].addr, "\xc0\x00\x02\x07", 4);
 	/* back, and cool */
 	for (i = 0; i < 3; i++, t += 1000) {
 		tick_host(m, &c1, 1, 0.3, t);
