@@ -85,13 +85,13 @@ PBSRC	= $(B)/proto/ballast.pb-c.c
 LIBSRC	+= collector/cconf.c collector/hostsrc.c collector/vpool.c \
 	  collector/vstats.c collector/virt.c collector/vround.c \
 	  collector/act.c collector/cmds.c collector/actuator.c \
-	  collector/exec_act.c collector/cvmmib.c
+	  collector/exec_act.c collector/cvmmib.c collector/vmdev.c
 LIBOBJ	= $(LIBSRC:%.c=$(B)/%.o) $(PBSRC:.c=.o) $(B)/web/dashboard_files.o
 LIB	= $(B)/libballast.a
 
 PROGS	= $(BIN)/ballast-balancerd $(BIN)/ballast-sim $(BIN)/ballastctl
 PROGS	+= $(BIN)/ballast-collectord
-VIRTTESTS = $(B)/tests/test_vstats $(B)/tests/test_virt \
+VIRTTESTS = $(B)/tests/test_vstats $(B)/tests/test_virt $(B)/tests/test_vmdev \
 	  $(B)/tests/test_collector_cmds
 UNIT	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS	= $(B)/tests/zsend $(B)/tests/trace2rrd $(B)/tests/vmmibd

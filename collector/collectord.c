@@ -45,6 +45,7 @@ struct cd_opts {
 	const char	*uri, *balancer, *host_name, *host_uuid, *cluster;
 	const char	*interval, *stats_timeout, *actuator, *exec;
 	const char	*agentx;	/* --agentx-socket: serve VM-MIB */
+	int		 vm_notify;	/* --vm-notifications */
 };
 
 /* The daemon's state, passed explicitly. */
@@ -60,6 +61,7 @@ struct cd {
 	struct virt_snap	 snap;
 	struct cvmmib		*mib;	/* VM-MIB over AgentX, or NULL */
 	const char		*agentx;
+	int			 vm_notify;
 	wire_vm			*vms;
 	wire_vm			**vmp;
 	Ballast__V1__DirtyRate	 nodirty;
@@ -111,6 +113,8 @@ usage(FILE *f)
 "      --exec command      the exec actuator's command template\n"
 "      --agentx-socket path serve VM-MIB (RFC 7666) as an AgentX subagent of\n"
 "                          the master agent at path\n"
+"      --vm-notifications  with --agentx-socket: send VM-MIB's lifecycle\n"
+"                          notifications (vmRunning, vmPaused, ...)\n"
 "  -h, --help              this text\n"
 "      --version           print the version\n");
 }
@@ -133,6 +137,7 @@ parse_args(struct cd_opts *o, int argc, char *argv[])
 		{ "actuator", required_argument, NULL, 'a' },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "agentx-socket", required_argument, NULL, 'X' },
+		{ "vm-notifications", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -156,6 +161,7 @@ parse_args(struct cd_opts *o, int argc, char *argv[])
 		case 'a': o->actuator = optarg; break;
 		case 'e': o->exec = optarg; break;
 		case 'X': o->agentx = optarg; break;
+		case 'N': o->vm_notify = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("%s\n", CD_SOFTWARE); exit(0);
 		default: usage(stderr); return -1;
@@ -609,8 +615,8 @@ cd_start(struct cd *d)
 	if (cd_start_actuator(d) < 0 || cd_start_cmds(d) < 0 ||
 	    cd_start_pub(d) < 0)
 		return -1;
-	if (d->agentx != NULL && (d->mib = cvmmib_start(d->agentx, d->c.uri))
-	    == NULL)
+	if (d->agentx != NULL && (d->mib = cvmmib_start(d->agentx, d->c.uri,
+	    d->vm_notify)) == NULL)
 		return -1;
 	return 0;
 }
@@ -702,6 +708,7 @@ main(int argc, char *argv[])
 	if (load_config(&d, &o) < 0)
 		return 1;
 	d.agentx = o.agentx;
+	d.vm_notify = o.vm_notify;
 	log_init("ballast-collectord", o.debug ? LOG_LVL_DEBUG : d.c.log_level);
 	if (o.check) {
 		if (o.verbose) {

@@ -7,49 +7,15 @@
 # serving libvirt's test driver.  snmpwalk must list the right hosts,
 # VMs, names and UUIDs; a paused domain must reach snmptrapd as
 # vmPaused through snmpd; after snmpd restarts, both subagents must be
-# back.
+# back.  ballast-collectord's own VM-MIB: test_snmp_collector.sh.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/snmp_lib.sh"
 
-cat > "$WORK/node.xml" <<'XML'
-<node>
-  <domain type='test'>
-    <name>web-1</name>
-    <uuid>4f0c1e6a-0001-4c6b-9d0e-5b1a00000001</uuid>
-    <memory unit='KiB'>1048576</memory>
-    <vcpu>2</vcpu>
-    <os><type>hvm</type></os>
-    <devices>
-      <disk type='file' device='disk'>
-        <source file='/srv/images/web-1.qcow2'/><target dev='vda' bus='virtio'/>
-      </disk>
-      <interface type='network'>
-        <mac address='52:54:00:12:34:01'/><source network='default'/>
-        <model type='virtio'/>
-      </interface>
-    </devices>
-  </domain>
-  <domain type='test'>
-    <name>web-2</name>
-    <uuid>4f0c1e6a-0002-4c6b-9d0e-5b1a00000002</uuid>
-    <memory unit='KiB'>1048576</memory>
-    <vcpu>2</vcpu>
-    <os><type>hvm</type></os>
-  </domain>
-  <domain type='test'>
-    <name>db-1</name>
-    <uuid>4f0c1e6a-0003-4c6b-9d0e-5b1a00000003</uuid>
-    <memory unit='KiB'>4194304</memory>
-    <vcpu>4</vcpu>
-    <os><type>hvm</type></os>
-  </domain>
-</node>
-XML
 
 start_snmptrapd
 SNMPD_EXTRA="trap2sink 127.0.0.1:$TRAP_PORT public"
 start_snmpd
-"$TOOLS/vmmibd" --uri "test://$WORK/node.xml" --agentx "$AGENTX" \
+"$TOOLS/vmmibd" --uri "test://$ROOT/tests/data/vm-node.xml" --agentx "$AGENTX" \
     --interval 500 --ping 1 --notify --toggle web-2 >>"$WORK/vmmibd.log" 2>&1 &
 VMMIBD_PID=$!
 PIDS="$PIDS $VMMIBD_PID"
@@ -118,17 +84,4 @@ check "after snmpd restarts, the balancer's BALLAST-MIB is back" wait_for 15 hos
 note "both subagents back $(( $(date +%s) - t0 )) s after the restart (ping every 1 s and 5 s)"
 check "the balancer logged the reconnection" wait_for 5 grep -q "BALLAST-MIB: connected" "$WORK/balancer.log"
 
-# --- ballast-collectord serves the same VM-MIB ---------------------------
-kill "$VMMIBD_PID"
-wait "$VMMIBD_PID" 2>/dev/null
-"$BIN/ballast-collectord" --connect "test://$WORK/node.xml" --host-name hvtest \
-    --balancer "tcp://127.0.0.1:$((API_PORT + 4))" --interval 0.5 --actuator none \
-    --agentx-socket "$AGENTX" >>"$WORK/collectord.log" 2>&1 &
-COLL_PID=$!
-PIDS="$PIDS $COLL_PID"
-check "ballast-collectord --agentx-socket: vmTable lists the 3 domains" wait_for 20 vm_rows
-check "ballast-collectord: db-1's UUID" has '4F 0C 1E 6A 00 03 4C 6B 9D 0E 5B 1A 00 00 00 03' \
-    snmpwalk -m '' -Ox -v2c -c public "127.0.0.1:$SNMPD_PORT" .1.3.6.1.2.1.236.1.4.1.3
-check "ballast-collectord: the domains run (vmOperState)" \
-    has 'running(4)' swalk VM-MIB::vmOperState
 finish
