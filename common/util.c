@@ -125,7 +125,7 @@ util_uuid_fmt(const uint8_t u[UTIL_UUID_LEN], char out[UTIL_UUID_STRLEN])
 	    u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
-static int
+int
 util_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
