@@ -185,6 +185,10 @@ $(B)/bench/quality: $(B)/bench/quality.o $(B)/bench/qsim.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/bench/pcap: $(B)/bench/pcap.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/bench/plan: $(B)/bench/plan.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -210,9 +214,11 @@ demo: deps-if-missing all
 # make bench TRACES=path/to/month.tar.xz also runs bench/quality and
 # bench/capacity.sh on it.
 bench: all
-	$(MAKE) $(BENCH) $(B)/bench/quality $(B)/tests/trace2rrd
+	$(MAKE) $(BENCH) $(B)/bench/quality $(B)/tests/trace2rrd \
+	    $(B)/bench/pcap $(B)/tests/udpgen
 	for b in $(BENCH); do $$b || exit 1; done
 	BIN=$(BIN) bench/collector.sh
+	bench/pcap.sh $(B)
 	if [ -n "$(TRACES)" ]; then $(B)/bench/quality --traces "$(TRACES)"; fi
 	if [ -n "$(TRACES)" ]; then bench/capacity.sh --traces "$(TRACES)" $(B); fi
 

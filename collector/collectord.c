@@ -2,7 +2,7 @@
 /*
  * ballast-collectord: the collector on a KVM hypervisor.  Samples every
  * VM through libvirt (virt.c) and the host from /proc (hostsrc.c),
- * publishes one HostReport per interval to the balancer exactly as
+ * captures the VMs' traffic when configured (ctraffic.c), publishes one HostReport per interval to the balancer exactly as
  * ballast-sim does (publisher.c), and carries out the balancer's
  * migrate and cancel commands (cmds.c, actuator.c or exec_act.c).
  *
