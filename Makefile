@@ -88,7 +88,8 @@ LIBSRC	+= collector/cconf.c collector/cconf_pcap.c collector/hostsrc.c collector
 	  collector/vstats.c collector/virt.c collector/vround.c \
 	  collector/act.c collector/cmds.c collector/actuator.c \
 	  collector/exec_act.c collector/cvmmib.c \
-	  collector/traffic_agg.c collector/pcapsrc.c collector/ctraffic.c
+	  collector/traffic_agg.c collector/pcapsrc.c collector/ctraffic.c \
+	  collector/tapres.c
 LIBOBJ	= $(LIBSRC:%.c=$(B)/%.o) $(PBSRC:.c=.o) $(B)/web/dashboard_files.o
 LIB	= $(B)/libballast.a
 

@@ -29,6 +29,7 @@
  *   pcap interface "vnet0" vm "web-1" uuid 5e1f0c3a-... mac 52:54:00:12:34:56 ip 10.0.0.5
  *   pcap interface "br0"               # a bridge: each packet seen once
  *   pcap vm "web-2" uuid ... mac 52:54:00:ab:cd:ef   # addresses only
+ *   pcap libvirt yes                   # every VM's taps, from libvirt
  *
  * A pcap statement takes its words in any order; those naming an
  * interface or a VM add one entry of the static traffic map (see
@@ -85,6 +86,8 @@ struct cconf_pcap {
 	uint64_t	 buffer;	/* bytes per interface; default 4M */
 	unsigned	 top;		/* pairs per report; default 64 */
 	int		 immediate;	/* default no (TPACKET_V3) */
+	int		 libvirt;	/* taps and addresses from libvirt;
+					   default no */
 	char		 filter[512];	/* default "ip or ip6 or arp" */
 	struct cconf_pcap_ent ent[CCONF_PCAP_MAX];
 	unsigned	 n;

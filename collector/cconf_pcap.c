@@ -45,8 +45,9 @@ cp_buffer(struct cconf_parser *ps, struct cconf_pcap *p)
 	return 0;
 }
 
+/* yes or no into *out. */
 static int
-cp_immediate(struct cconf_parser *ps, struct cconf_pcap *p)
+cp_yesno(struct cconf_parser *ps, const char *what, int *out)
 {
 	char	 buf[16];
 	int	 rc;
@@ -54,24 +55,9 @@ cp_immediate(struct cconf_parser *ps, struct cconf_pcap *p)
 	if ((rc = cconf_arg(ps, "yes or no", buf, sizeof(buf))) < 0)
 		return rc;
 	if (strcmp(buf, "yes") != 0 && strcmp(buf, "no") != 0)
-		return cconf_error(ps, "pcap immediate is yes or no, not \"%s\"",
+		return cconf_error(ps, "pcap %s is yes or no, not \"%s\"", what,
 		    buf);
-	p->immediate = buf[0] == 'y';
-	return 0;
-}
-
-static int
-cp_mac(const char *s, uint8_t out[6])
-{
-	unsigned	 k;
-	int		 hi, lo;
-
-	for (k = 0; k < 6; k++, s += 3) {
-		if ((hi = util_hexval(s[0])) < 0 || (lo = util_hexval(s[1])) < 0 ||
-		    s[2] != (k == 5 ? '\0' : ':'))
-			return -1;
-		out[k] = (uint8_t)(hi << 4 | lo);
-	}
+	*out = buf[0] == 'y';
 	return 0;
 }
 
@@ -90,7 +76,7 @@ cp_addr(struct cconf_parser *ps, struct cconf_pcap_ent *e, int mac)
 		return cconf_error(ps, "pcap: at most %d addresses per entry",
 		    CCONF_PCAP_MAX_ADDRS);
 	a = e->addr[e->naddrs];
-	if (mac && cp_mac(buf, a) == 0)
+	if (mac && util_parse_mac(buf, a) == 0)
 		e->alen[e->naddrs] = 6;
 	else if (!mac && inet_pton(AF_INET, buf, a) == 1)
 		e->alen[e->naddrs] = 4;
@@ -136,10 +122,12 @@ cp_word(struct cconf_parser *ps, struct cconf_pcap_ent *e, int *ent)
 		return cconf_arg(ps, "a BPF filter", p->filter,
 		    sizeof(p->filter));
 	if (strcmp(w, "immediate") == 0)
-		return cp_immediate(ps, p);
+		return cp_yesno(ps, "immediate", &p->immediate);
 	if (strcmp(w, "interface") == 0)
 		return cconf_arg(ps, "an interface name", e->ifname,
 		    sizeof(e->ifname));
+	if (strcmp(w, "libvirt") == 0)
+		return cp_yesno(ps, "libvirt", &p->libvirt);
 	if (strcmp(w, "ip") == 0 || strcmp(w, "mac") == 0)
 		return cp_addr(ps, e, w[0] == 'm');
 	if (strcmp(w, "sample") == 0)
@@ -198,7 +186,7 @@ cconf_pcap_check(struct cconf_pcap *p, char *err, size_t errlen)
 
 	for (k = 0; k < p->n; k++)
 		ifs += p->ent[k].ifname[0] != '\0';
-	if (p->n != 0 && ifs == 0) {
+	if (p->n != 0 && ifs == 0 && !p->libvirt) {
 		snprintf(err, errlen, "pcap: VM addresses but no interface to "
 		    "capture on");
 		return -EINVAL;
@@ -255,9 +243,9 @@ cconf_pcap_print(const struct cconf_pcap *p, char *buf, size_t len,
 
 	conf_file_quote(p->filter, q, sizeof(q));
 	cconf_append(buf, len, n, "pcap sample %u snaplen %u buffer %llu top %u "
-	    "immediate %s filter %s\n", p->sample, p->snaplen,
+	    "immediate %s libvirt %s filter %s\n", p->sample, p->snaplen,
 	    (unsigned long long)p->buffer, p->top, p->immediate ? "yes" : "no",
-	    q);
+	    p->libvirt ? "yes" : "no", q);
 	for (k = 0; k < p->n; k++)
 		cp_print_ent(&p->ent[k], buf, len, n);
 }

@@ -493,6 +493,11 @@ cd_notices(struct cd *d)
 		case VN_STALE:
 			log_warnx("%s", n.text);
 			break;
+		case VN_ADDED:
+		case VN_REMOVED:
+			ctraffic_vms_changed(d->traffic);
+			log_info("%s", n.text);
+			break;
 		default:
 			log_info("%s", n.text);
 			break;
@@ -616,7 +621,7 @@ cd_start(struct cd *d)
 	if (d->agentx != NULL && (d->mib = cvmmib_start(d->agentx, d->c.uri))
 	    == NULL)
 		return -1;
-	return ctraffic_start(&d->c.pcap, &d->traffic);
+	return ctraffic_start(&d->c, &d->traffic);
 }
 
 static long
@@ -633,10 +638,10 @@ cd_timeout(const struct cd *d, int64_t now, int64_t next)
 static void
 cd_loop(struct cd *d)
 {
-	zmq_pollitem_t	 it[3 + CVMMIB_MAX_FDS + CCONF_PCAP_MAX];
+	zmq_pollitem_t	 it[3 + CVMMIB_MAX_FDS + CTRAFFIC_MAX_FDS];
 	int64_t		 now = util_now_mono_ms(), next = now, wait;
 	int		 n, afd = d->ops->fd(d->act);
-	int		 sfd[CVMMIB_MAX_FDS + CCONF_PCAP_MAX];
+	int		 sfd[CVMMIB_MAX_FDS + CTRAFFIC_MAX_FDS];
 	size_t		 k, ns;
 
 	while (!got_stop) {
@@ -646,7 +651,7 @@ cd_loop(struct cd *d)
 		n = afd >= 0 ? 3 : 2;
 		wait = cd_timeout(d, util_now_mono_ms(), next);
 		ns = cvmmib_fds(d->mib, sfd, CVMMIB_MAX_FDS, &wait);
-		ns += ctraffic_fds(d->traffic, sfd + ns, CCONF_PCAP_MAX);
+		ns += ctraffic_fds(d->traffic, sfd + ns, CTRAFFIC_MAX_FDS);
 		for (k = 0; k < ns; k++)
 			it[n++] = (zmq_pollitem_t){ NULL, sfd[k], ZMQ_POLLIN, 0 };
 		zmq_poll(it, n, (long)(wait > 0 ? wait : 0));

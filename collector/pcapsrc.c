@@ -33,11 +33,13 @@ struct pcapsrc {
 	struct pcapsrc_config	 c;
 	char			*filter;
 	struct psif		 ifs[PCAPSRC_MAX_IFS];
+	struct psif		 old[PCAPSRC_MAX_IFS];	/* set_ifs' scratch */
 	struct tagg		*agg;
 	uint64_t		 rng, seen;
 	uint32_t		 skip;		/* packets until the next sample */
 	double			 lnq;		/* ln(1 - 1/N) */
 	unsigned		 errors;	/* this window */
+	uint64_t		 gone_recv, gone_drop, gone_ifdrop; /* removed ifs */
 	int64_t			 win_start;
 	/* the last window's message */
 	Ballast__V1__Traffic	 t;
@@ -210,8 +212,8 @@ ps_close_one(struct psif *i)
 static int
 ps_check(const struct pcapsrc_config *c, char *err, size_t errlen)
 {
-	if (c->nifs == 0 || c->nifs > PCAPSRC_MAX_IFS)
-		snprintf(err, errlen, "pcap: 1 to %d interfaces, not %zu",
+	if (c->nifs > PCAPSRC_MAX_IFS)
+		snprintf(err, errlen, "pcap: at most %d interfaces, not %zu",
 		    PCAPSRC_MAX_IFS, c->nifs);
 	else if (c->sample_every == 0)
 		snprintf(err, errlen, "pcap: sample 1-in-0");
@@ -239,15 +241,11 @@ ps_init(struct pcapsrc *s, const struct pcapsrc_config *c)
 	    (s->agg = tagg_new(c->max_flows ? c->max_flows : 4096,
 	    c->max_addrs ? c->max_addrs : 4096)) == NULL)
 		return -ENOMEM;
-	for (k = 0; k < c->nifs; k++) {
-		if (util_strlcpy(s->ifs[k].name, c->ifs[k].name,
-		    sizeof(s->ifs[k].name)) >= sizeof(s->ifs[k].name))
+	s->c.nifs = 0;
+	for (k = 0; k < c->nifs; k++)
+		if (strlen(c->ifs[k].name) >= sizeof(s->ifs[k].name))
 			return -ENAMETOOLONG;
-		s->ifs[k].has_vm = c->ifs[k].vm != NULL;
-		if (c->ifs[k].vm != NULL)
-			memcpy(s->ifs[k].vm, c->ifs[k].vm, 16);
-		s->ifs[k].src = s;
-	}
+	pcapsrc_set_ifs(s, c->ifs, c->nifs);
 	s->rng = c->seed ? c->seed : (uint64_t)util_now_mono_ns() | 1;
 	s->lnq = c->sample_every > 1 ? log(1.0 - 1.0 / c->sample_every) : 0;
 	s->skip = ps_gap(s);
@@ -288,6 +286,52 @@ pcapsrc_free(struct pcapsrc *s)
 	tagg_free(s->agg);
 	free(s->filter);
 	free(s);
+}
+
+/* The entry named name among old[0..n), or NULL. */
+static struct psif *
+ps_find(struct psif *old, size_t n, const char *name)
+{
+	size_t	 k;
+
+	for (k = 0; k < n; k++)
+		if (old[k].name[0] != '\0' && strcmp(old[k].name, name) == 0)
+			return &old[k];
+	return NULL;
+}
+
+int
+pcapsrc_set_ifs(struct pcapsrc *s, const struct pcapsrc_if *ifs, size_t n)
+{
+	struct psif		*old = s->old, *o, *i;
+	size_t			 k, nold = s->c.nifs;
+
+	if (n > PCAPSRC_MAX_IFS)
+		return -EINVAL;
+	memcpy(old, s->ifs, nold * sizeof(old[0]));
+	memset(s->ifs, 0, sizeof(s->ifs));
+	for (k = 0; k < n; k++) {
+		i = &s->ifs[k];
+		if ((o = ps_find(old, nold, ifs[k].name)) != NULL) {
+			*i = *o;
+			o->name[0] = '\0';	/* taken */
+		} else
+			util_strlcpy(i->name, ifs[k].name, sizeof(i->name));
+		i->has_vm = ifs[k].vm != NULL;
+		if (ifs[k].vm != NULL)
+			memcpy(i->vm, ifs[k].vm, 16);
+		i->src = s;
+	}
+	for (k = 0; k < nold; k++) {
+		if (old[k].name[0] == '\0')
+			continue;
+		ps_close_one(&old[k]);
+		s->gone_recv += old[k].base_recv;
+		s->gone_drop += old[k].base_drop;
+		s->gone_ifdrop += old[k].base_ifdrop;
+	}
+	s->c.nifs = n;
+	return 0;
 }
 
 struct tagg *
@@ -368,6 +412,9 @@ ps_counters(struct pcapsrc *s, Ballast__V1__Traffic *t)
 	struct psif	*i;
 	size_t		 k;
 
+	t->captured = s->gone_recv;
+	t->dropped = s->gone_drop;
+	t->if_dropped = s->gone_ifdrop;
 	for (k = 0; k < s->c.nifs; k++) {
 		i = &s->ifs[k];
 		if (i->p != NULL)

@@ -36,7 +36,7 @@
 #include "traffic_agg.h"
 #include "wire.h"
 
-#define PCAPSRC_MAX_IFS		64
+#define PCAPSRC_MAX_IFS		256
 
 struct pcapsrc_if {
 	const char	*name;
@@ -46,7 +46,7 @@ struct pcapsrc_if {
 
 struct pcapsrc_config {
 	const struct pcapsrc_if *ifs;
-	size_t		 nifs;		/* 1 .. PCAPSRC_MAX_IFS */
+	size_t		 nifs;		/* 0 .. PCAPSRC_MAX_IFS */
 	unsigned	 sample_every;	/* N >= 1 */
 	unsigned	 snaplen;	/* bytes kept per packet */
 	unsigned	 buffer;	/* ring bytes per interface */
@@ -69,6 +69,15 @@ struct pcapsrc;
 struct pcapsrc	*pcapsrc_new(const struct pcapsrc_config *, char *err,
 		    size_t errlen);
 void		 pcapsrc_free(struct pcapsrc *);
+
+/*
+ * Replaces the set of interfaces (VMs started, stopped or migrated): one
+ * of the same name stays open (its VM updated), one no longer listed is
+ * closed (its counters stay in the totals), a new one is opened by the
+ * next pcapsrc_open().  0 or -EINVAL (too many; nothing changed).
+ */
+int		 pcapsrc_set_ifs(struct pcapsrc *, const struct pcapsrc_if *,
+		    size_t n);
 
 /* The address map (traffic_agg.h) the pairs are resolved with. */
 struct tagg	*pcapsrc_agg(struct pcapsrc *);

@@ -138,6 +138,21 @@ util_hexval(int c)
 }
 
 int
+util_parse_mac(const char *s, uint8_t out[6])
+{
+	int	 k, hi, lo;
+
+	for (k = 0; k < 6; k++, s += 3) {
+		if ((hi = util_hexval((unsigned char)s[0])) < 0 ||
+		    (lo = util_hexval((unsigned char)s[1])) < 0 ||
+		    s[2] != (k == 5 ? '\0' : ':'))
+			return -EINVAL;
+		out[k] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int
 util_uuid_parse(const char *s, uint8_t u[UTIL_UUID_LEN])
 {
 	uint8_t	 tmp[UTIL_UUID_LEN];

@@ -5,7 +5,8 @@
 # for a host outside the cluster), each joined to the bridge by a veth
 # pair whose bridge end stands in for the VM's tap device.  The
 # collector runs in the hypervisor namespace with libvirt's test driver
-# for its VMs and the static pcap map for their taps and addresses; a
+# for its VMs and the static pcap map for their taps and addresses (or,
+# in one part, libvirt's domain XML and interface addresses); a
 # small ROUTER (tests/tools/trafficsink) takes its reports and prints
 # the traffic pairs.  Known UDP traffic (udpgen) must come out as:
 #   - 1 in 1: exactly the packets and bytes sent, per pair, each packet
@@ -69,11 +70,13 @@ ok "namespaces, a bridge and four veth pairs"
 domain() {
 	echo "<domain type='test'><name>$1</name><uuid>$2</uuid>"
 	echo "<memory>1048576</memory><vcpu>1</vcpu><os><type>hvm</type></os>"
-	echo "<devices><interface type='bridge'><source bridge='br0'/><target dev='$3'/></interface></devices></domain>"
+	echo "<devices><interface type='bridge'><mac address='$4'/><source bridge='br0'/><target dev='$3'/></interface></devices></domain>"
 }
 {
 	echo "<node><cpu><mhz>2600</mhz><model>i686</model><active>4</active><total>4</total><nodes>1</nodes><sockets>1</sockets><cores>4</cores><threads>1</threads></cpu><memory>8388608</memory>"
-	domain web-1 $U1 tap1; domain web-2 $U2 tap2; domain db-1 $U3 tap3
+	domain web-1 $U1 tap1 52:54:00:00:0a:01
+	domain web-2 $U2 tap2 52:54:00:00:0a:02
+	domain db-1 $U3 tap3 52:54:00:00:0a:03
 	echo "</node>"
 } > "$WORK/node.xml"
 # conf SAMPLE BUFFER: the collector's configuration
@@ -148,6 +151,25 @@ last=$(grep '^traffic ' "$WORK/exact.out" | tail -1)
 note "last traffic line (sample window captured dropped if_dropped errors other_b other_p): $last"
 check "sample_every 1, nothing dropped, no errors" \
     sh -c "echo '$last' | awk '{ exit !(\$2 == 1 && \$5 == 0 && \$7 == 0) }'"
+
+# --- the taps and MACs from libvirt instead of the static map -----------
+sed -e '/^pcap interface/d' -e 's/^pcap sample 1 /pcap libvirt yes sample 1 /' \
+    "$WORK/c1.conf" > "$WORK/lv.conf"
+run libvirt "$WORK/lv.conf"
+sleep 1		# the first table from libvirt
+gen 1 10.77.0.2 300 100
+gen 3 "$EXT" 150 200
+stop
+pairs "$WORK/libvirt.out" > "$WORK/libvirt.pairs"
+sed 's/^/# /' "$WORK/libvirt.pairs"
+grep -e "^vm:$U1 vm:$U2 " -e "^vm:$U3 $EXT " "$WORK/exact.want" > "$WORK/libvirt.want"
+check "libvirt's domain XML: the same pairs, exactly, with no static map" \
+    diff -u "$WORK/libvirt.want" "$WORK/libvirt.pairs"
+check "libvirt's domain XML: the VMs' MACs in their samples" \
+    grep -q "^addr $U2 52:54:00:00:0a:02$" "$WORK/libvirt.out"
+# the test driver makes up a lease for every interface it is asked about
+check "virDomainInterfaceAddresses: an IP for each VM in its sample" \
+    grep -qE "^addr $U3 [0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$" "$WORK/libvirt.out"
 
 # --- 1 in 10: within the stated bound ------------------------------------
 conf 10 4M > "$WORK/c10.conf"

@@ -255,6 +255,12 @@ test_pcap(void **state)
 	assert_int_equal(cconf_check(&a, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "pcap: VM addresses but no interface to "
 	    "capture on");
+	parse_ok("pcap libvirt yes\npcap vm w uuid "
+	    "0e6b7f8a-8c1d-4e4f-9b3a-6c2d1e0f9a8b ip 10.1.1.1\n", &a);
+	assert_int_equal(a.pcap.libvirt, 1);
+	assert_int_equal(cconf_check(&a, err, sizeof(err)), 0);
+	parse_bad("pcap libvirt maybe\n", "c.conf:1:14: pcap libvirt is yes or "
+	    "no, not \"maybe\"");
 }
 
 int
