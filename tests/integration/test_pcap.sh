@@ -9,7 +9,8 @@
 # in one part, libvirt's domain XML and interface addresses); a
 # small ROUTER (tests/tools/trafficsink) takes its reports and prints
 # the traffic pairs.  Known UDP traffic (udpgen) must come out as:
-#   - 1 in 1: exactly the packets and bytes sent, per pair, each packet
+#   - 1 in 1: exactly the packets and bytes sent, per pair (IPv4 and
+#     IPv6; VMs known by MAC or IP, outside ends by IP), each packet
 #     counted once although VM-to-VM packets cross two taps;
 #   - 1 in 10: within 4 standard errors of the Binomial(n, 1/10) count
 #     (relative error sqrt((N-1)/n): 2.1% for n = 20000, bound 8.5%);
@@ -58,7 +59,12 @@ setup() {
 	vmnet 1 tap1 52:54:00:00:0a:01 10.77.0.1 &&
 	vmnet 2 tap2 52:54:00:00:0a:02 10.77.0.2 &&
 	vmnet 3 tap3 52:54:00:00:0a:03 10.77.0.3 &&
-	vmnet x tapx 52:54:00:00:0a:99 "$EXT"
+	vmnet x tapx 52:54:00:00:0a:99 "$EXT" &&
+	v6 1 fd77::1 && v6 x fd77::99
+}
+v6() {	# v6 NUMBER ADDRESS: IPv6 on a VM's eth0 (the rest has none)
+	ip netns exec "$T$1" sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0 &&
+	ip -n "$T$1" addr add "$2/64" dev eth0 nodad
 }
 if ! setup >"$WORK/setup.log" 2>&1; then
 	note "skipped: cannot make network namespaces here: $(tail -1 "$WORK/setup.log")"
@@ -129,10 +135,12 @@ gen 1 10.77.0.2 300 100		# web-1 -> web-2: 300 x 142 bytes
 gen 2 10.77.0.3 200 500		# web-2 -> db-1:  200 x 542
 gen 3 "$EXT" 150 200		# db-1 -> outside: 150 x 242
 gen x 10.77.0.1 100 300		# outside -> web-1: 100 x 342
+gen 1 fd77::99 50 100		# web-1 -> outside over IPv6: 50 x 162
 stop
 pairs "$WORK/exact.out" > "$WORK/exact.pairs"
 cat > "$WORK/exact.want" <<EOF
 $EXT vm:$U1 34200 100
+vm:$U1 fd77::99 8100 50
 vm:$U1 vm:$U2 42600 300
 vm:$U2 vm:$U3 108400 200
 vm:$U3 $EXT 36300 150
