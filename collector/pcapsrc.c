@@ -71,9 +71,8 @@ ps_gap(struct pcapsrc *s)
 	return g > 4e9 ? 4000000000u : (uint32_t)g;
 }
 
-/* Ethernet, VLAN tags, then IPv4/IPv6 addresses into pk.  0 or -1. */
-static int
-ps_parse(const uint8_t *b, uint32_t cap, struct tagg_pkt *pk)
+int
+pcapsrc_parse(const uint8_t *b, uint32_t cap, struct tagg_pkt *pk)
 {
 	uint32_t	 off = ETH_HLEN;
 	unsigned	 et;
@@ -91,11 +90,15 @@ ps_parse(const uint8_t *b, uint32_t cap, struct tagg_pkt *pk)
 		off += 4;
 	}
 	pk->iplen = 0;
-	if (et == ET_IPV4 && cap >= off + 20 && (b[off] >> 4) == 4) {
+	if (et == ET_IPV4) {
+		if (cap < off + 20 || (b[off] >> 4) != 4)
+			return -1;
 		pk->iplen = 4;
 		memcpy(pk->sip, b + off + 12, 4);
 		memcpy(pk->dip, b + off + 16, 4);
-	} else if (et == ET_IPV6 && cap >= off + 40 && (b[off] >> 4) == 6) {
+	} else if (et == ET_IPV6) {
+		if (cap < off + 40 || (b[off] >> 4) != 6)
+			return -1;
 		pk->iplen = 16;
 		memcpy(pk->sip, b + off + 8, 16);
 		memcpy(pk->dip, b + off + 24, 16);
@@ -114,7 +117,7 @@ ps_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b)
 	if (--s->skip != 0)
 		return;
 	s->skip = ps_gap(s);
-	if (ps_parse(b, h->caplen, &pk) < 0)
+	if (pcapsrc_parse(b, h->caplen, &pk) < 0)
 		return;
 	pk.bytes = h->len;
 	tagg_add(s->agg, &pk, i->has_vm ? i->vm : NULL);

@@ -101,6 +101,16 @@ size_t		 pcapsrc_fds(const struct pcapsrc *, int *fds, size_t max);
 int		 pcapsrc_dispatch(struct pcapsrc *, int budget, char *err,
 		    size_t errlen);
 
+/*
+ * Parses one captured frame (caplen bytes): the MACs, then through up
+ * to two VLAN tags (802.1Q, 802.1ad) the IPv4 or IPv6 addresses into
+ * pk (iplen 0 for anything else, such as ARP).  pk->bytes is left to
+ * the caller.  0, or -1 when the frame is too short for its headers
+ * or its IP header is not the version its EtherType says.
+ */
+int		 pcapsrc_parse(const uint8_t *frame, uint32_t caplen,
+		    struct tagg_pkt *pk);
+
 /* Packets seen by the callback so far (sampled or not), cumulative. */
 uint64_t	 pcapsrc_seen(const struct pcapsrc *);
 
