@@ -9,12 +9,14 @@
 #   make deps       install the Debian packages the build, tests and demo need
 #   make bench      the benchmarks under bench/
 
-PKGS	= libzmq libprotobuf-c libmicrohttpd jansson libarchive libcurl librrd
+PKGS	= libzmq libprotobuf-c libmicrohttpd jansson libarchive libcurl librrd \
+	  libpcap
 DEBS	= build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev \
 	  libzmq3-dev libmicrohttpd-dev libjansson-dev libarchive-dev \
 	  libcurl4-openssl-dev libcmocka-dev curl jq python3 procps \
 	  xz-utils librrd-dev rrdtool rrdcached prometheus chromium openssl \
-	  libsnmp-dev snmp snmpd snmptrapd smitools libvirt-dev
+	  libsnmp-dev snmp snmpd snmptrapd smitools libvirt-dev \
+	  libpcap-dev iproute2
 # The browser tests' Node.js; left alone when an npm is already there
 # (NodeSource's nodejs provides npm and conflicts with Debian's).
 NODEDEBS = nodejs npm
@@ -82,10 +84,12 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  ctl/fmt.c ctl/report.c
 PBSRC	= $(B)/proto/ballast.pb-c.c
 # ballast-collectord's modules (those on libvirt link with -lvirt)
-LIBSRC	+= collector/cconf.c collector/hostsrc.c collector/vpool.c \
+LIBSRC	+= collector/cconf.c collector/cconf_pcap.c collector/hostsrc.c collector/vpool.c \
 	  collector/vstats.c collector/virt.c collector/vround.c \
 	  collector/act.c collector/cmds.c collector/actuator.c \
-	  collector/exec_act.c collector/cvmmib.c collector/vmdev.c
+	  collector/exec_act.c collector/cvmmib.c collector/vmdev.c \
+	  collector/traffic_agg.c collector/pcapsrc.c collector/ctraffic.c \
+	  collector/tapres.c
 LIBOBJ	= $(LIBSRC:%.c=$(B)/%.o) $(PBSRC:.c=.o) $(B)/web/dashboard_files.o
 LIB	= $(B)/libballast.a
 
@@ -94,7 +98,8 @@ PROGS	+= $(BIN)/ballast-collectord
 VIRTTESTS = $(B)/tests/test_vstats $(B)/tests/test_virt $(B)/tests/test_vmdev \
 	  $(B)/tests/test_collector_cmds
 UNIT	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
-TOOLS	= $(B)/tests/zsend $(B)/tests/trace2rrd $(B)/tests/vmmibd
+TOOLS	= $(B)/tests/zsend $(B)/tests/trace2rrd $(B)/tests/vmmibd \
+	  $(B)/tests/trafficsink $(B)/tests/udpgen
 BENCH	= $(B)/bench/ingest $(B)/bench/rrd $(B)/bench/plan
 
 all: $(PROGS)
@@ -156,6 +161,14 @@ $(B)/tests/zsend: $(B)/tests/tools/zsend.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/tests/trafficsink: $(B)/tests/tools/trafficsink.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/udpgen: $(B)/tests/tools/udpgen.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/tests/trace2rrd: $(B)/tests/tools/trace2rrd.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -170,6 +183,10 @@ $(B)/bench/rrd: $(B)/bench/rrd.o $(LIB)
 
 $(B)/bench/quality: $(B)/bench/quality.o $(B)/bench/qsim.o \
 	    $(B)/bench/baselines.o $(B)/bench/qplan.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/bench/pcap: $(B)/bench/pcap.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -198,9 +215,11 @@ demo: deps-if-missing all
 # make bench TRACES=path/to/month.tar.xz also runs bench/quality and
 # bench/capacity.sh on it.
 bench: all
-	$(MAKE) $(BENCH) $(B)/bench/quality $(B)/tests/trace2rrd
+	$(MAKE) $(BENCH) $(B)/bench/quality $(B)/tests/trace2rrd \
+	    $(B)/bench/pcap $(B)/tests/udpgen
 	for b in $(BENCH); do $$b || exit 1; done
 	BIN=$(BIN) bench/collector.sh
+	bench/pcap.sh $(B)
 	if [ -n "$(TRACES)" ]; then $(B)/bench/quality --traces "$(TRACES)"; fi
 	if [ -n "$(TRACES)" ]; then bench/capacity.sh --traces "$(TRACES)" $(B); fi
 

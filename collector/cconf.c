@@ -8,18 +8,12 @@
 #include <libvirt/libvirt.h>
 
 #include "cconf.h"
+#include "cconf_priv.h"
 #include "conf_file.h"
 #include "conf_lex.h"
 #include "log.h"
 #include "util.h"
 #include "wire.h"
-
-struct cconf_parser {
-	struct conf_lex	 lx;
-	struct cconf	 c;
-	char		*err;
-	size_t		 errlen;
-};
 
 static const struct {
 	const char	*name;
@@ -57,6 +51,11 @@ cconf_defaults(struct cconf *c)
 	c->mig.flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER |
 	    VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
 	c->mig.timeout_ms = 600000;
+	c->pcap.sample = 1;
+	c->pcap.snaplen = 128;
+	c->pcap.buffer = 4 << 20;
+	c->pcap.top = 64;
+	util_strlcpy(c->pcap.filter, "ip or ip6 or arp", sizeof(c->pcap.filter));
 }
 
 int
@@ -72,12 +71,8 @@ cconf_flag(const char *word, unsigned long *flag)
 	return -EINVAL;
 }
 
-static int
-cc_error(struct cconf_parser *ps, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static int
-cc_error(struct cconf_parser *ps, const char *fmt, ...)
+int
+cconf_error(struct cconf_parser *ps, const char *fmt, ...)
 {
 	char	 msg[512];
 	va_list	 ap;
@@ -100,21 +95,20 @@ cc_found(const struct cconf_parser *ps, char *buf, size_t len)
 		util_strlcpy(buf, conf_tok_name(ps->lx.tok), len);
 }
 
-/* Reads a word or string argument into buf. */
-static int
-cc_arg(struct cconf_parser *ps, const char *what, char *buf, size_t len)
+int
+cconf_arg(struct cconf_parser *ps, const char *what, char *buf, size_t len)
 {
 	enum conf_tok	 t = conf_lex_next(&ps->lx);
 	char		 found[64];
 
 	if (t == CONF_T_ERROR)
-		return cc_error(ps, "%s", ps->lx.err);
+		return cconf_error(ps, "%s", ps->lx.err);
 	if (t != CONF_T_WORD && t != CONF_T_STRING) {
 		cc_found(ps, found, sizeof(found));
-		return cc_error(ps, "expected %s, found %s", what, found);
+		return cconf_error(ps, "expected %s, found %s", what, found);
 	}
 	if (util_strlcpy(buf, ps->lx.text, len) >= len)
-		return cc_error(ps, "%s is too long (at most %zu characters)",
+		return cconf_error(ps, "%s is too long (at most %zu characters)",
 		    what, len - 1);
 	return 0;
 }
@@ -133,23 +127,23 @@ cc_duration(struct cconf_parser *ps, const char *what, int64_t min_ms,
 	size_t	 i;
 	int	 rc;
 
-	if ((rc = cc_arg(ps, "a number", num, sizeof(num))) < 0)
+	if ((rc = cconf_arg(ps, "a number", num, sizeof(num))) < 0)
 		return rc;
 	if (util_parse_i64(num, 0, INT32_MAX, &v) < 0)
-		return cc_error(ps, "%s wants a whole number, not \"%s\"", what,
+		return cconf_error(ps, "%s wants a whole number, not \"%s\"", what,
 		    num);
-	if ((rc = cc_arg(ps, "a unit (ms, seconds or minutes)", unit,
+	if ((rc = cconf_arg(ps, "a unit (ms, seconds or minutes)", unit,
 	    sizeof(unit))) < 0)
 		return rc;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strcmp(unit, units[i].u) == 0)
 			break;
 	if (i == sizeof(units) / sizeof(units[0]))
-		return cc_error(ps, "%s: the unit is ms, seconds or minutes, "
+		return cconf_error(ps, "%s: the unit is ms, seconds or minutes, "
 		    "not \"%s\"", what, unit);
 	v *= units[i].mul;
 	if (v < min_ms || v > max_ms)
-		return cc_error(ps, "%s must be from %lld ms to %lld s", what,
+		return cconf_error(ps, "%s must be from %lld ms to %lld s", what,
 		    (long long)min_ms, (long long)(max_ms / 1000));
 	*out = (unsigned)v;
 	return 0;
@@ -162,14 +156,14 @@ cc_log_level(struct cconf_parser *ps)
 	char	 buf[16];
 	int	 i, rc;
 
-	if ((rc = cc_arg(ps, "a log level", buf, sizeof(buf))) < 0)
+	if ((rc = cconf_arg(ps, "a log level", buf, sizeof(buf))) < 0)
 		return rc;
 	for (i = 0; i < 3; i++)
 		if (strcmp(buf, names[i]) == 0) {
 			ps->c.log_level = i;
 			return 0;
 		}
-	return cc_error(ps, "log-level is warn, info or debug, not \"%s\"", buf);
+	return cconf_error(ps, "log-level is warn, info or debug, not \"%s\"", buf);
 }
 
 static int
@@ -177,11 +171,11 @@ cc_host_name(struct cconf_parser *ps)
 {
 	int	 rc;
 
-	if ((rc = cc_arg(ps, "a host name", ps->c.host_name,
+	if ((rc = cconf_arg(ps, "a host name", ps->c.host_name,
 	    sizeof(ps->c.host_name))) < 0)
 		return rc;
 	if (wire_check_name(ps->c.host_name, WIRE_MAX_HOST_NAME, 0) < 0)
-		return cc_error(ps, "a host name is 1 to %d of [A-Za-z0-9._-], "
+		return cconf_error(ps, "a host name is 1 to %d of [A-Za-z0-9._-], "
 		    "not \"%s\"", WIRE_MAX_HOST_NAME, ps->c.host_name);
 	return 0;
 }
@@ -191,11 +185,11 @@ cc_cluster(struct cconf_parser *ps)
 {
 	int	 rc;
 
-	if ((rc = cc_arg(ps, "a cluster name", ps->c.cluster,
+	if ((rc = cconf_arg(ps, "a cluster name", ps->c.cluster,
 	    sizeof(ps->c.cluster))) < 0)
 		return rc;
 	if (wire_check_name(ps->c.cluster, WIRE_MAX_CLUSTER, 0) < 0)
-		return cc_error(ps, "a cluster name is 1 to %d of "
+		return cconf_error(ps, "a cluster name is 1 to %d of "
 		    "[A-Za-z0-9._-], not \"%s\"", WIRE_MAX_CLUSTER, ps->c.cluster);
 	return 0;
 }
@@ -206,10 +200,10 @@ cc_host_uuid(struct cconf_parser *ps)
 	char	 buf[64];
 	int	 rc;
 
-	if ((rc = cc_arg(ps, "a UUID", buf, sizeof(buf))) < 0)
+	if ((rc = cconf_arg(ps, "a UUID", buf, sizeof(buf))) < 0)
 		return rc;
 	if (util_uuid_parse(buf, ps->c.host_uuid) < 0)
-		return cc_error(ps, "host-uuid wants the 36-character form, not "
+		return cconf_error(ps, "host-uuid wants the 36-character form, not "
 		    "\"%s\"", buf);
 	ps->c.has_uuid = 1;
 	return 0;
@@ -223,18 +217,18 @@ cc_nic_speed(struct cconf_parser *ps)
 	int64_t	 v;
 	int	 rc;
 
-	if ((rc = cc_arg(ps, "a number", num, sizeof(num))) < 0 ||
-	    (rc = cc_arg(ps, "mbit or gbit", unit, sizeof(unit))) < 0)
+	if ((rc = cconf_arg(ps, "a number", num, sizeof(num))) < 0 ||
+	    (rc = cconf_arg(ps, "mbit or gbit", unit, sizeof(unit))) < 0)
 		return rc;
 	if (util_parse_i64(num, 1, 10000000, &v) < 0)
-		return cc_error(ps, "nic-speed wants a whole number, not \"%s\"",
+		return cconf_error(ps, "nic-speed wants a whole number, not \"%s\"",
 		    num);
 	if (strcmp(unit, "mbit") == 0)
 		ps->c.nic_bps = (uint64_t)v * 1000000;
 	else if (strcmp(unit, "gbit") == 0)
 		ps->c.nic_bps = (uint64_t)v * 1000000000;
 	else
-		return cc_error(ps, "nic-speed: the unit is mbit or gbit, not "
+		return cconf_error(ps, "nic-speed: the unit is mbit or gbit, not "
 		    "\"%s\"", unit);
 	return 0;
 }
@@ -245,7 +239,7 @@ cc_actuator(struct cconf_parser *ps)
 	char	 buf[16];
 	int	 rc;
 
-	if ((rc = cc_arg(ps, "libvirt, exec or none", buf, sizeof(buf))) < 0)
+	if ((rc = cconf_arg(ps, "libvirt, exec or none", buf, sizeof(buf))) < 0)
 		return rc;
 	if (strcmp(buf, "libvirt") == 0)
 		ps->c.actuator = CCONF_ACT_LIBVIRT;
@@ -254,7 +248,7 @@ cc_actuator(struct cconf_parser *ps)
 	else if (strcmp(buf, "none") == 0)
 		ps->c.actuator = CCONF_ACT_NONE;
 	else
-		return cc_error(ps, "actuator is libvirt, exec or none, not "
+		return cconf_error(ps, "actuator is libvirt, exec or none, not "
 		    "\"%s\"", buf);
 	return 0;
 }
@@ -269,15 +263,15 @@ cc_flags(struct cconf_parser *ps)
 
 	while ((t = conf_lex_next(&ps->lx)) == CONF_T_WORD) {
 		if (cconf_flag(ps->lx.text, &f) < 0)
-			return cc_error(ps, "unknown migration flag \"%s\" (see "
+			return cconf_error(ps, "unknown migration flag \"%s\" (see "
 			    "ballast-collectord(8))", ps->lx.text);
 		all |= f;
 		n++;
 	}
 	if (t == CONF_T_ERROR)
-		return cc_error(ps, "%s", ps->lx.err);
+		return cconf_error(ps, "%s", ps->lx.err);
 	if (n == 0)
-		return cc_error(ps, "flags wants at least one flag, such as live");
+		return cconf_error(ps, "flags wants at least one flag, such as live");
 	ps->c.mig.flags = all;
 	return 1;	/* the terminator was read */
 }
@@ -288,7 +282,7 @@ cc_bandwidth(struct cconf_parser *ps)
 	char	 buf[32];
 	int	 rc;
 
-	if ((rc = cc_arg(ps, "a rate in bytes/s, such as 100M", buf,
+	if ((rc = cconf_arg(ps, "a rate in bytes/s, such as 100M", buf,
 	    sizeof(buf))) < 0)
 		return rc;
 	if (strcmp(buf, "0") == 0) {
@@ -296,7 +290,7 @@ cc_bandwidth(struct cconf_parser *ps)
 		return 0;
 	}
 	if (util_parse_bytes(buf, &ps->c.mig.bandwidth) < 0)
-		return cc_error(ps, "bandwidth wants bytes per second such as "
+		return cconf_error(ps, "bandwidth wants bytes per second such as "
 		    "100M or 1G, not \"%s\"", buf);
 	return 0;
 }
@@ -307,10 +301,10 @@ cc_dest_uri(struct cconf_parser *ps, char *buf, size_t len)
 {
 	int	 rc;
 
-	if ((rc = cc_arg(ps, "a destination URI template", buf, len)) < 0)
+	if ((rc = cconf_arg(ps, "a destination URI template", buf, len)) < 0)
 		return rc;
 	if (strstr(buf, "{host}") == NULL && strstr(buf, "{dest}") == NULL)
-		return cc_error(ps, "the destination URI template must name "
+		return cconf_error(ps, "the destination URI template must name "
 		    "{host}, such as \"qemu+tls://{host}/system\"");
 	return 0;
 }
@@ -327,18 +321,18 @@ cc_migrate_stmt(struct cconf_parser *ps)
 	if (strcmp(kw, "flags") == 0)
 		return cc_flags(ps);
 	if (strcmp(kw, "listen-address") == 0)
-		return cc_arg(ps, "an address", m->listen, sizeof(m->listen));
+		return cconf_arg(ps, "an address", m->listen, sizeof(m->listen));
 	if (strcmp(kw, "max-downtime") == 0)
 		return cc_duration(ps, "max-downtime", 0, 600000,
 		    &m->max_downtime_ms);
 	if (strcmp(kw, "migrate-uri") == 0)
-		return cc_arg(ps, "a migration URI template", m->migrate_uri,
+		return cconf_arg(ps, "a migration URI template", m->migrate_uri,
 		    sizeof(m->migrate_uri));
 	if (strcmp(kw, "timeout") == 0)
 		return cc_duration(ps, "timeout", 1000, 86400000, &m->timeout_ms);
 	if (strcmp(kw, "uri") == 0)
 		return cc_dest_uri(ps, m->uri, sizeof(m->uri));
-	return cc_error(ps, "unknown keyword \"%s\" in migrate { } (see "
+	return cconf_error(ps, "unknown keyword \"%s\" in migrate { } (see "
 	    "ballast-collectord(8))", kw);
 }
 
@@ -350,12 +344,12 @@ cc_end(struct cconf_parser *ps, int read, int in_block)
 	char		 found[64];
 
 	if (t == CONF_T_ERROR)
-		return cc_error(ps, "%s", ps->lx.err);
+		return cconf_error(ps, "%s", ps->lx.err);
 	if (t == CONF_T_EOL || t == CONF_T_SEMI || t == CONF_T_EOF ||
 	    (in_block && t == CONF_T_RBRACE))
 		return t == CONF_T_RBRACE ? 1 : 0;
 	cc_found(ps, found, sizeof(found));
-	return cc_error(ps, "expected end of line, found %s", found);
+	return cconf_error(ps, "expected end of line, found %s", found);
 }
 
 static int
@@ -365,7 +359,7 @@ cc_migrate(struct cconf_parser *ps)
 	int		 rc;
 
 	if ((t = conf_lex_next(&ps->lx)) != CONF_T_LBRACE)
-		return cc_error(ps, "expected '{' after migrate");
+		return cconf_error(ps, "expected '{' after migrate");
 	for (;;) {
 		t = conf_lex_next(&ps->lx);
 		if (t == CONF_T_EOL || t == CONF_T_SEMI)
@@ -373,9 +367,9 @@ cc_migrate(struct cconf_parser *ps)
 		if (t == CONF_T_RBRACE)
 			return 0;
 		if (t == CONF_T_ERROR)
-			return cc_error(ps, "%s", ps->lx.err);
+			return cconf_error(ps, "%s", ps->lx.err);
 		if (t != CONF_T_WORD)
-			return cc_error(ps, "expected a keyword or '}', found %s",
+			return cconf_error(ps, "expected a keyword or '}', found %s",
 			    conf_tok_name(t));
 		if ((rc = cc_migrate_stmt(ps)) < 0 ||
 		    (rc = cc_end(ps, rc == 1, 1)) < 0)
@@ -395,14 +389,14 @@ cc_statement(struct cconf_parser *ps)
 	if (strcmp(kw, "actuator") == 0)
 		return cc_actuator(ps);
 	if (strcmp(kw, "balancer") == 0)
-		return cc_arg(ps, "a ZeroMQ endpoint", c->balancer,
+		return cconf_arg(ps, "a ZeroMQ endpoint", c->balancer,
 		    sizeof(c->balancer));
 	if (strcmp(kw, "cluster") == 0)
 		return cc_cluster(ps);
 	if (strcmp(kw, "connect") == 0)
-		return cc_arg(ps, "a libvirt URI", c->uri, sizeof(c->uri));
+		return cconf_arg(ps, "a libvirt URI", c->uri, sizeof(c->uri));
 	if (strcmp(kw, "exec") == 0)
-		return cc_arg(ps, "a command template", c->exec, sizeof(c->exec));
+		return cconf_arg(ps, "a command template", c->exec, sizeof(c->exec));
 	if (strcmp(kw, "host-name") == 0)
 		return cc_host_name(ps);
 	if (strcmp(kw, "host-uuid") == 0)
@@ -414,15 +408,17 @@ cc_statement(struct cconf_parser *ps)
 	if (strcmp(kw, "migrate") == 0)
 		return cc_migrate(ps);
 	if (strcmp(kw, "nic") == 0)
-		return cc_arg(ps, "an interface name", c->nic, sizeof(c->nic));
+		return cconf_arg(ps, "an interface name", c->nic, sizeof(c->nic));
 	if (strcmp(kw, "nic-speed") == 0)
 		return cc_nic_speed(ps);
+	if (strcmp(kw, "pcap") == 0)
+		return cconf_pcap_stmt(ps);
 	if (strcmp(kw, "refresh") == 0)
 		return cc_duration(ps, "refresh", 1000, 86400000, &c->refresh_ms);
 	if (strcmp(kw, "stats-timeout") == 0)
 		return cc_duration(ps, "stats-timeout", 10, 600000,
 		    &c->stats_timeout_ms);
-	return cc_error(ps, "unknown keyword \"%s\" (see ballast-collectord(8))",
+	return cconf_error(ps, "unknown keyword \"%s\" (see ballast-collectord(8))",
 	    kw);
 }
 
@@ -446,9 +442,9 @@ cconf_parse(const char *file, const char *text, size_t len, struct cconf *out,
 		if (t == CONF_T_EOL || t == CONF_T_SEMI)
 			continue;
 		if (t == CONF_T_ERROR)
-			return cc_error(&ps, "%s", ps.lx.err);
+			return cconf_error(&ps, "%s", ps.lx.err);
 		if (t != CONF_T_WORD)
-			return cc_error(&ps, "expected a keyword, found %s",
+			return cconf_error(&ps, "expected a keyword, found %s",
 			    conf_tok_name(t));
 		if ((rc = cc_statement(&ps)) < 0 ||
 		    (rc = cc_end(&ps, rc == 1, 0)) < 0)
@@ -497,16 +493,11 @@ cconf_check(struct cconf *c, char *err, size_t errlen)
 		    "ipc://PATH, not \"%s\"", c->balancer);
 		return -EINVAL;
 	}
-	return 0;
+	return cconf_pcap_check(&c->pcap, err, errlen);
 }
 
-/* Appends to buf at *n (printf-style), never past len. */
-static void
-cc_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-cc_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
+void
+cconf_append(char *buf, size_t len, size_t *n, const char *fmt, ...)
 {
 	va_list	 ap;
 	int	 k;
@@ -528,18 +519,18 @@ cc_print_migrate(const struct cconf_migrate *m, char *buf, size_t len,
 	size_t	 i;
 
 	conf_file_quote(m->uri, q, sizeof(q));
-	cc_append(buf, len, n, "migrate {\n\turi %s\n", q);
+	cconf_append(buf, len, n, "migrate {\n\turi %s\n", q);
 	if (m->migrate_uri[0] != '\0') {
 		conf_file_quote(m->migrate_uri, q, sizeof(q));
-		cc_append(buf, len, n, "\tmigrate-uri %s\n", q);
+		cconf_append(buf, len, n, "\tmigrate-uri %s\n", q);
 	}
 	if (m->listen[0] != '\0')
-		cc_append(buf, len, n, "\tlisten-address %s\n", m->listen);
-	cc_append(buf, len, n, "\tflags");
+		cconf_append(buf, len, n, "\tlisten-address %s\n", m->listen);
+	cconf_append(buf, len, n, "\tflags");
 	for (i = 0; i < NFLAGS; i++)
 		if (m->flags & cconf_flags[i].flag)
-			cc_append(buf, len, n, " %s", cconf_flags[i].name);
-	cc_append(buf, len, n, "\n\tbandwidth %llu\n\tmax-downtime %u ms\n"
+			cconf_append(buf, len, n, " %s", cconf_flags[i].name);
+	cconf_append(buf, len, n, "\n\tbandwidth %llu\n\tmax-downtime %u ms\n"
 	    "\ttimeout %u ms\n}\n", (unsigned long long)m->bandwidth,
 	    m->max_downtime_ms, m->timeout_ms);
 }
@@ -556,30 +547,31 @@ cconf_print(const struct cconf *c, char *buf, size_t len)
 		return;
 	buf[0] = '\0';
 	conf_file_quote(c->uri, q, sizeof(q));
-	cc_append(buf, len, &n, "connect %s\n", q);
+	cconf_append(buf, len, &n, "connect %s\n", q);
 	conf_file_quote(c->balancer, q, sizeof(q));
-	cc_append(buf, len, &n, "balancer %s\n", q);
+	cconf_append(buf, len, &n, "balancer %s\n", q);
 	if (c->host_name[0] != '\0')
-		cc_append(buf, len, &n, "host-name %s\n", c->host_name);
+		cconf_append(buf, len, &n, "host-name %s\n", c->host_name);
 	util_uuid_fmt(c->host_uuid, id);
 	if (c->has_uuid)
-		cc_append(buf, len, &n, "host-uuid %s\n", id);
+		cconf_append(buf, len, &n, "host-uuid %s\n", id);
 	if (c->cluster[0] != '\0')
-		cc_append(buf, len, &n, "cluster %s\n", c->cluster);
-	cc_append(buf, len, &n, "interval %u ms\n", c->interval_ms);
+		cconf_append(buf, len, &n, "cluster %s\n", c->cluster);
+	cconf_append(buf, len, &n, "interval %u ms\n", c->interval_ms);
 	if (c->stats_timeout_ms != 0)	/* 0: not settled by cconf_check yet */
-		cc_append(buf, len, &n, "stats-timeout %u ms\n",
+		cconf_append(buf, len, &n, "stats-timeout %u ms\n",
 		    c->stats_timeout_ms);
-	cc_append(buf, len, &n, "refresh %u ms\n", c->refresh_ms);
+	cconf_append(buf, len, &n, "refresh %u ms\n", c->refresh_ms);
 	if (c->nic[0] != '\0')
-		cc_append(buf, len, &n, "nic %s\n", c->nic);
-	cc_append(buf, len, &n, "nic-speed %llu mbit\nlog-level %s\n"
+		cconf_append(buf, len, &n, "nic %s\n", c->nic);
+	cconf_append(buf, len, &n, "nic-speed %llu mbit\nlog-level %s\n"
 	    "actuator %s\n", (unsigned long long)(c->nic_bps / 1000000),
 	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1],
 	    act[c->actuator <= CCONF_ACT_NONE ? c->actuator : 0]);
 	if (c->exec[0] != '\0') {
 		conf_file_quote(c->exec, q, sizeof(q));
-		cc_append(buf, len, &n, "exec %s\n", q);
+		cconf_append(buf, len, &n, "exec %s\n", q);
 	}
 	cc_print_migrate(&c->mig, buf, len, &n);
+	cconf_pcap_print(&c->pcap, buf, len, &n);
 }

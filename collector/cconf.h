@@ -25,7 +25,15 @@
  *           max-downtime 300 ms
  *           timeout 600 seconds
  *   }
+ *   pcap sample 100 snaplen 128 buffer 4M top 64 filter "ip or ip6 or arp"
+ *   pcap interface "vnet0" vm "web-1" uuid 5e1f0c3a-... mac 52:54:00:12:34:56 ip 10.0.0.5
+ *   pcap interface "br0"               # a bridge: each packet seen once
+ *   pcap vm "web-2" uuid ... mac 52:54:00:ab:cd:ef   # addresses only
+ *   pcap libvirt yes                   # every VM's taps, from libvirt
  *
+ * A pcap statement takes its words in any order; those naming an
+ * interface or a VM add one entry of the static traffic map (see
+ * collector/pcapsrc.h), the others set the capture's options.
  * Durations take ms, s (seconds) or min (minutes).  Every statement is
  * optional; cconf_defaults() states the defaults.  cconf_parse() fills
  * a fresh struct and changes nothing else.  Never prints: errors come
@@ -57,6 +65,34 @@ struct cconf_migrate {
 	unsigned	 timeout_ms;	/* deadline when a command has none */
 };
 
+#define CCONF_PCAP_MAX		64	/* entries of the static map */
+#define CCONF_PCAP_MAX_ADDRS	16	/* addresses of one entry */
+
+/* One entry: a tap (interface with uuid), a bridge (interface alone)
+ * or the addresses of a VM behind a bridge (uuid alone). */
+struct cconf_pcap_ent {
+	char		 ifname[32];	/* "": addresses only */
+	char		 vm[128];	/* the VM's name, for messages */
+	uint8_t		 uuid[16];
+	int		 has_uuid;
+	uint8_t		 addr[CCONF_PCAP_MAX_ADDRS][16];
+	uint8_t		 alen[CCONF_PCAP_MAX_ADDRS];	/* 6, 4 or 16 */
+	unsigned	 naddrs;
+};
+
+struct cconf_pcap {
+	unsigned	 sample;	/* 1 in N; default 1 */
+	unsigned	 snaplen;	/* default 128 */
+	uint64_t	 buffer;	/* bytes per interface; default 4M */
+	unsigned	 top;		/* pairs per report; default 64 */
+	int		 immediate;	/* default no (TPACKET_V3) */
+	int		 libvirt;	/* taps and addresses from libvirt;
+					   default no */
+	char		 filter[512];	/* default "ip or ip6 or arp" */
+	struct cconf_pcap_ent ent[CCONF_PCAP_MAX];
+	unsigned	 n;
+};
+
 struct cconf {
 	char		 uri[512];	/* libvirt connection */
 	char		 balancer[256];	/* ZeroMQ endpoint */
@@ -73,6 +109,7 @@ struct cconf {
 	enum cconf_actuator actuator;
 	char		 exec[1024];	/* the exec actuator's template */
 	struct cconf_migrate mig;
+	struct cconf_pcap pcap;		/* no interface: no capture */
 };
 
 void	cconf_defaults(struct cconf *);

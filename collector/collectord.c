@@ -2,7 +2,7 @@
 /*
  * ballast-collectord: the collector on a KVM hypervisor.  Samples every
  * VM through libvirt (virt.c) and the host from /proc (hostsrc.c),
- * publishes one HostReport per interval to the balancer exactly as
+ * captures the VMs' traffic when configured (ctraffic.c), publishes one HostReport per interval to the balancer exactly as
  * ballast-sim does (publisher.c), and carries out the balancer's
  * migrate and cancel commands (cmds.c, actuator.c or exec_act.c).
  *
@@ -25,6 +25,7 @@
 #include "actuator.h"
 #include "cconf.h"
 #include "cmds.h"
+#include "ctraffic.h"
 #include "cvmmib.h"
 #include "exec_act.h"
 #include "hostsrc.h"
@@ -60,6 +61,7 @@ struct cd {
 	void			*act;
 	struct virt_snap	 snap;
 	struct cvmmib		*mib;	/* VM-MIB over AgentX, or NULL */
+	struct ctraffic		*traffic; /* pcap capture, or NULL */
 	const char		*agentx;
 	int			 vm_notify;
 	wire_vm			*vms;
@@ -433,6 +435,7 @@ cd_report(struct cd *d, int fresh, int64_t now)
 		if (cd_incoming(d, &d->snap.vms[i]))
 			continue;
 		cd_fill_vm(&d->vms[n], &d->snap.vms[i], !fresh);
+		ctraffic_addrs(d->traffic, &d->vms[n]);
 		d->vmp[n] = &d->vms[n];
 		n++;
 	}
@@ -444,6 +447,7 @@ cd_report(struct cd *d, int fresh, int64_t now)
 	r.counters = &cnt;
 	r.n_vms = n;
 	r.vms = d->vmp;
+	r.traffic = ctraffic_window(d->traffic, util_now_real_ms());
 	if (pub_send_report(d->pub, &r, now) < 0)
 		log_complain(&d->pub_cpl, CD_COMPLAIN_MS, "cannot keep a report "
 		    "(out of memory)");
@@ -494,6 +498,11 @@ cd_notices(struct cd *d)
 		case VN_LOST:
 		case VN_STALE:
 			log_warnx("%s", n.text);
+			break;
+		case VN_ADDED:
+		case VN_REMOVED:
+			ctraffic_vms_changed(d->traffic);
+			log_info("%s", n.text);
 			break;
 		default:
 			log_info("%s", n.text);
@@ -618,7 +627,7 @@ cd_start(struct cd *d)
 	if (d->agentx != NULL && (d->mib = cvmmib_start(d->agentx, d->c.uri,
 	    d->vm_notify)) == NULL)
 		return -1;
-	return 0;
+	return ctraffic_start(&d->c, &d->traffic);
 }
 
 static long
@@ -635,9 +644,10 @@ cd_timeout(const struct cd *d, int64_t now, int64_t next)
 static void
 cd_loop(struct cd *d)
 {
-	zmq_pollitem_t	 it[3 + CVMMIB_MAX_FDS];
+	zmq_pollitem_t	 it[3 + CVMMIB_MAX_FDS + CTRAFFIC_MAX_FDS];
 	int64_t		 now = util_now_mono_ms(), next = now, wait;
-	int		 n, afd = d->ops->fd(d->act), sfd[CVMMIB_MAX_FDS];
+	int		 n, afd = d->ops->fd(d->act);
+	int		 sfd[CVMMIB_MAX_FDS + CTRAFFIC_MAX_FDS];
 	size_t		 k, ns;
 
 	while (!got_stop) {
@@ -647,10 +657,12 @@ cd_loop(struct cd *d)
 		n = afd >= 0 ? 3 : 2;
 		wait = cd_timeout(d, util_now_mono_ms(), next);
 		ns = cvmmib_fds(d->mib, sfd, CVMMIB_MAX_FDS, &wait);
+		ns += ctraffic_fds(d->traffic, sfd + ns, CTRAFFIC_MAX_FDS);
 		for (k = 0; k < ns; k++)
 			it[n++] = (zmq_pollitem_t){ NULL, sfd[k], ZMQ_POLLIN, 0 };
 		zmq_poll(it, n, (long)(wait > 0 ? wait : 0));
 		cvmmib_run(d->mib);
+		ctraffic_run(d->traffic);
 		if (it[0].revents & ZMQ_POLLIN)
 			pub_dispatch(d->pub, cd_on_command, d);
 		now = util_now_mono_ms();
@@ -683,6 +695,7 @@ cd_stop(struct cd *d)
 		d->ops->free(d->act);
 	cmds_free(d->cmds);
 	cvmmib_stop(d->mib);
+	ctraffic_stop(d->traffic);
 	virt_free(d->virt);
 	pub_free(d->pub, 1000);
 	if (d->zctx != NULL)

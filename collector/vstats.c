@@ -315,22 +315,25 @@ vstats_merge(struct virt_vm *good, const struct virt_vm *fresh)
 	return lost;
 }
 
-/* The value of attribute `dev` of the first <target> in [p, end). */
+/* The value of attribute attr (e.g. "dev=") of the first element elem
+ * (e.g. "<target") in [p, end). */
 static int
-vs_target(const char *p, const char *end, char *out, size_t len)
+vs_attr(const char *p, const char *end, const char *elem, const char *attr,
+    char *out, size_t len)
 {
 	const char	*t, *v, *q;
+	size_t		 el = strlen(elem), al = strlen(attr);
 	char		 quote;
 
-	for (t = p; (t = strstr(t, "<target")) != NULL && t < end; t += 7) {
-		if ((v = strstr(t, "dev=")) == NULL || v >= end)
+	for (t = p; (t = strstr(t, elem)) != NULL && t < end; t += el) {
+		if ((v = strstr(t, attr)) == NULL || v >= end)
 			return -1;
 		if ((q = strchr(t, '>')) != NULL && q < v)
-			continue;	/* dev= belongs to a later element */
-		quote = v[4];
+			continue;	/* attr belongs to a later element */
+		quote = v[al];
 		if (quote != '\'' && quote != '"')
 			return -1;
-		v += 5;
+		v += al + 1;
 		if ((q = strchr(v, quote)) == NULL || q >= end ||
 		    (size_t)(q - v) >= len || q == v)
 			return -1;
@@ -341,12 +344,14 @@ vs_target(const char *p, const char *end, char *out, size_t len)
 	return -1;
 }
 
-/* Every <elem ...>...</elem> in [p, end): its target into names. */
+/* Every <elem ...>...</elem> in [p, end): its target into names, and
+ * with macs, its MAC. */
 static size_t
 vs_scan(const char *p, const char *end, const char *open, const char *close,
-    char names[][VSTATS_DEV_LEN])
+    char names[][VSTATS_DEV_LEN], struct vstats_devs *macs)
 {
 	const char	*s, *e;
+	char		 mac[32];
 	size_t		 n = 0, olen = strlen(open);
 
 	for (s = p; n < VSTATS_MAX_DEVS && (s = strstr(s, open)) != NULL &&
@@ -357,8 +362,13 @@ vs_scan(const char *p, const char *end, const char *open, const char *close,
 		}
 		if ((e = strstr(s, close)) == NULL || e > end)
 			break;
-		if (vs_target(s, e, names[n], VSTATS_DEV_LEN) == 0)
-			n++;
+		if (vs_attr(s, e, "<target", "dev=", names[n],
+		    VSTATS_DEV_LEN) < 0)
+			continue;
+		if (macs != NULL && vs_attr(s, e, "<mac", "address=", mac,
+		    sizeof(mac)) == 0 && util_parse_mac(mac, macs->mac[n]) == 0)
+			macs->has_mac[n] = 1;
+		n++;
 	}
 	return n;
 }
@@ -372,8 +382,9 @@ vstats_devices(const char *xml, struct vstats_devs *out)
 	if ((p = strstr(xml, "<devices>")) == NULL ||
 	    (end = strstr(p, "</devices>")) == NULL)
 		return -EINVAL;
-	out->ndisks = vs_scan(p, end, "<disk", "</disk>", out->disk);
-	out->nnics = vs_scan(p, end, "<interface", "</interface>", out->nic);
+	out->ndisks = vs_scan(p, end, "<disk", "</disk>", out->disk, NULL);
+	out->nnics = vs_scan(p, end, "<interface", "</interface>", out->nic,
+	    out);
 	return 0;
 }
 

@@ -54,10 +54,13 @@ struct virt_vm {
 #define VSTATS_MAX_DEVS		64
 #define VSTATS_DEV_LEN		64
 
-/* Disk and interface target names, for the per-domain calls. */
+/* Disk and interface target names, for the per-domain calls, and each
+ * interface's MAC (<mac address=.../>), for the traffic source. */
 struct vstats_devs {
 	char	 disk[VSTATS_MAX_DEVS][VSTATS_DEV_LEN];
 	char	 nic[VSTATS_MAX_DEVS][VSTATS_DEV_LEN];
+	uint8_t	 mac[VSTATS_MAX_DEVS][6];
+	uint8_t	 has_mac[VSTATS_MAX_DEVS];
 	size_t	 ndisks, nnics;
 };
 

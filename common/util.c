@@ -125,7 +125,7 @@ util_uuid_fmt(const uint8_t u[UTIL_UUID_LEN], char out[UTIL_UUID_STRLEN])
 	    u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
-static int
+int
 util_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -135,6 +135,21 @@ util_hexval(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+int
+util_parse_mac(const char *s, uint8_t out[6])
+{
+	int	 k, hi, lo;
+
+	for (k = 0; k < 6; k++, s += 3) {
+		if ((hi = util_hexval((unsigned char)s[0])) < 0 ||
+		    (lo = util_hexval((unsigned char)s[1])) < 0 ||
+		    s[2] != (k == 5 ? '\0' : ':'))
+			return -EINVAL;
+		out[k] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
 }
 
 int

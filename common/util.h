@@ -39,6 +39,10 @@ size_t	util_strlcpy(char *dst, const char *src, size_t size);
 /* Formats 16 bytes as the canonical 36-character lower-case form. */
 void	util_uuid_fmt(const uint8_t uuid[UTIL_UUID_LEN],
 	    char out[UTIL_UUID_STRLEN]);
+/* The value of one hexadecimal digit (either case), or -1. */
+int	util_hexval(int c);
+/* Parses "52:54:00:12:34:56" (either case) into 6 bytes: 0 or -EINVAL. */
+int	util_parse_mac(const char *s, uint8_t out[6]);
 /* Parses the canonical form (either case).  0 or -EINVAL. */
 int	util_uuid_parse(const char *s, uint8_t uuid[UTIL_UUID_LEN]);
 /*

@@ -193,7 +193,8 @@ bm_sort_vms(struct ballastmib *bm)
 	}
 	for (i = 0; i < n; i++)
 		memcpy(bm->uuids[i], model_vm_at(bm->m, i)->uuid, 16);
-	qsort(bm->uuids, n, 16, bm_uuid_cmp);
+	if (n > 0)	/* qsort's pointer must not be NULL, even for 0 */
+		qsort(bm->uuids, n, 16, bm_uuid_cmp);
 	bm->nuuids = n;
 	bm->uuids_ms = now;
 }

@@ -205,6 +205,64 @@ test_print_round_trip(void **state)
 	assert_int_equal(a.actuator, b.actuator);
 }
 
+/* The pcap statements: options, map entries, errors, print back. */
+static void
+test_pcap(void **state)
+{
+	struct cconf	 a, b;
+	char		 buf[16384], err[512] = "";
+	static const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0xab, 0xcd },
+			 ip4[4] = { 10, 0, 0, 5 };
+
+	(void)state;
+	parse_ok("", &a);
+	assert_int_equal(a.pcap.n, 0);
+	assert_int_equal(a.pcap.sample, 1);
+	assert_string_equal(a.pcap.filter, "ip or ip6 or arp");
+	parse_ok("pcap sample 100 snaplen 96 buffer 8M top 32 immediate yes "
+	    "filter \"udp\"\n"
+	    "pcap interface \"vnet0\" vm \"web-1\" uuid "
+	    "0e6b7f8a-8c1d-4e4f-9b3a-6c2d1e0f9a8b mac 52:54:00:12:AB:cd "
+	    "ip 10.0.0.5 ip fd00::5\npcap interface br0\n", &a);
+	assert_int_equal(a.pcap.sample, 100);
+	assert_int_equal(a.pcap.snaplen, 96);
+	assert_int_equal(a.pcap.buffer, 8 << 20);
+	assert_int_equal(a.pcap.top, 32);
+	assert_int_equal(a.pcap.immediate, 1);
+	assert_string_equal(a.pcap.filter, "udp");
+	assert_int_equal(a.pcap.n, 2);
+	assert_string_equal(a.pcap.ent[0].ifname, "vnet0");
+	assert_int_equal(a.pcap.ent[0].naddrs, 3);
+	assert_int_equal(a.pcap.ent[0].alen[0], 6);
+	assert_memory_equal(a.pcap.ent[0].addr[0], mac, 6);
+	assert_memory_equal(a.pcap.ent[0].addr[1], ip4, 4);
+	assert_int_equal(a.pcap.ent[0].alen[2], 16);
+	assert_int_equal(a.pcap.ent[1].has_uuid, 0);
+	cconf_print(&a, buf, sizeof(buf));
+	if (cconf_parse("print", buf, strlen(buf), &b, err, sizeof(err)) != 0)
+		fail_msg("%s\n%s", err, buf);
+	assert_memory_equal(&a.pcap, &b.pcap, sizeof(a.pcap));
+	parse_bad("pcap mac 52:54:00:00:00:01\n",
+	    "c.conf:1:27: pcap: a vm or its addresses need the VM's uuid");
+	parse_bad("pcap interface x mac 52:54:00:00:00\n",
+	    "c.conf:1:22: pcap mac: not a MAC address like "
+	    "52:54:00:12:34:56: \"52:54:00:00:00\"");
+	parse_bad("pcap top 300\n", "c.conf:1:10: pcap top is a whole number "
+	    "from 1 to 256, not \"300\"");
+	parse_bad("pcap snarf\n", "c.conf:1:6: unknown pcap keyword \"snarf\" "
+	    "(see ballast-collectord(8))");
+	parse_ok("pcap vm w uuid 0e6b7f8a-8c1d-4e4f-9b3a-6c2d1e0f9a8b\n", &a);
+	assert_int_equal(cconf_check(&a, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "pcap: VM addresses but no interface to "
+	    "capture on");
+	parse_ok("pcap libvirt yes\npcap vm w uuid "
+	    "0e6b7f8a-8c1d-4e4f-9b3a-6c2d1e0f9a8b ip 10.1.1.1\n", &a);
+	assert_int_equal(a.pcap.libvirt, 1);
+	assert_int_equal(cconf_check(&a, err, sizeof(err)), 0);
+	parse_bad("pcap libvirt maybe\n", "c.conf:1:14: pcap libvirt is yes or "
+	    "no, not \"maybe\"");
+}
+
 int
 main(void)
 {
@@ -215,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_print_round_trip),
+		cmocka_unit_test(test_pcap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

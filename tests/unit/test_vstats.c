@@ -168,6 +168,8 @@ test_devices(void **state)
 	assert_string_equal(d.disk[1], "sdb");
 	assert_int_equal(d.nnics, 1);		/* the user one has no target */
 	assert_string_equal(d.nic[0], "tap-x1");
+	assert_int_equal(d.has_mac[0], 1);
+	assert_memory_equal(d.mac[0], "\x52\x54\x00\x00\x00\x01", 6);
 	assert_int_equal(vstats_devices("<domain/>", &d), -22);
 }
 
