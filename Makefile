@@ -62,8 +62,9 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  balancer/rate.c balancer/model.c balancer/ingest.c \
 	  balancer/checkpoint.c balancer/conf.c \
 	  balancer/planner.c balancer/plan_pass.c balancer/plan_view.c \
+	  balancer/plan_traffic.c \
 	  balancer/executor.c balancer/audit.c balancer/balance.c \
-	  balancer/dstate.c \
+	  balancer/dstate.c balancer/traffic.c \
 	  web/http.c web/api.c web/api_util.c web/api_plan.c web/graph.c \
 	  web/assets.c web/api_report.c \
 	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \

@@ -35,6 +35,7 @@
 /* What the API reads; all of it owned by the daemon. */
 struct api_ctx {
 	const struct model		*model;
+	const struct traffic		*traffic;	/* NULL: none */
 	const struct ingest_stats	*ingest;
 	int64_t				 start_ms;	/* monotonic */
 	const struct rrdx		*rrd;		/* NULL: no history */

@@ -46,6 +46,7 @@
 #define DATA		"tests/data/planner"
 #define MAXH		64
 #define MAXV		512
+#define MAXP		64
 #define NAMELEN		48
 #define MAXWORDS	48
 #define EPS		1e-9
@@ -60,6 +61,8 @@ struct snap {
 	char		 vname[MAXV][NAMELEN];
 	int		 cpu_given[MAXH], mem_given[MAXH];
 	size_t		 nh, nv;
+	struct plan_pair pairs[MAXP];
+	size_t		 np;
 };
 
 /* A whole file, NUL-terminated, that the caller frees; NULL if absent. */
@@ -264,6 +267,40 @@ snap_parse_vm(struct snap *s, char **w, size_t n, const char *file, int line)
 	s->nv++;
 }
 
+/* The VM named name, by index; fails the test if there is none. */
+static size_t
+snap_vm(const struct snap *s, const char *name, const char *file, int line)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nv; i++)
+		if (strcmp(s->vname[i], name) == 0)
+			return i;
+	fail_msg("%s:%d: no VM \"%s\" (VMs come before their traffic)", file,
+	    line, name);
+	return 0;
+}
+
+/* traffic VM VM RATE: both directions, bytes/s ("30MiB/s"). */
+static void
+snap_parse_traffic(struct snap *s, char **w, size_t n, const char *file,
+    int line)
+{
+	struct plan_pair	*p;
+	size_t			 len;
+
+	if (n != 4 || s->np == MAXP)
+		fail_msg("%s:%d: traffic VM VM RATE, at most %d", file, line,
+		    MAXP);
+	p = &s->pairs[s->np++];
+	p->a = snap_vm(s, w[1], file, line);
+	p->b = snap_vm(s, w[2], file, line);
+	len = strlen(w[3]);
+	if (len > 2 && strcmp(w[3] + len - 2, "/s") == 0)
+		w[3][len - 2] = '\0';
+	p->bps = bytes(w[3], file, line);
+}
+
 /*
  * Reads a .cluster file; a host's cpu and mem, when not given, are the
  * sums of its VMs'.  Hosts the policy puts in maintenance are marked so,
@@ -292,8 +329,10 @@ snap_load(const char *path, const struct policy *pol)
 			snap_parse_host(s, w, n, path, ln);
 		else if (strcmp(w[0], "vm") == 0)
 			snap_parse_vm(s, w, n, path, ln);
+		else if (strcmp(w[0], "traffic") == 0)
+			snap_parse_traffic(s, w, n, path, ln);
 		else
-			fail_msg("%s:%d: expected host or vm, found \"%s\"",
+			fail_msg("%s:%d: expected host, vm or traffic, found \"%s\"",
 			    path, ln, w[0]);
 	}
 	free(text);
@@ -318,6 +357,8 @@ snap_input(const struct snap *s, const struct policy *pol,
 	in->nhosts = s->nh;
 	in->vms = s->vms;
 	in->nvms = s->nv;
+	in->pairs = s->np > 0 ? s->pairs : NULL;
+	in->npairs = s->np;
 }
 
 /* Writes a snapshot in the .cluster format (every field explicit). */
@@ -348,6 +389,9 @@ snap_print(FILE *f, const struct snap *s)
 			fprintf(f, " prev %s", s->hname[v->prev_host]);
 		fprintf(f, "%s\n", v->movable ? "" : " unmovable");
 	}
+	for (i = 0; i < s->np; i++)
+		fprintf(f, "traffic %s %s %.0f\n", s->vname[s->pairs[i].a],
+		    s->vname[s->pairs[i].b], s->pairs[i].bps);
 }
 
 /* ---------------------------------------------------------------- */
@@ -369,7 +413,7 @@ plan_text(const struct plan_input *in, const struct plan *p)
 {
 	const struct plan_move	 *m;
 	const struct plan_reject *r;
-	char			 *buf = NULL;
+	char			 *buf = NULL, words[160];
 	size_t			  len = 0, i, j;
 	FILE			 *f = open_memstream(&buf, &len);
 
@@ -381,9 +425,11 @@ plan_text(const struct plan_input *in, const struct plan *p)
 		    in->hosts[m->to].name, plan_reason_name(m->reason));
 		if (m->reason == PLAN_RULE)
 			fprintf(f, " rule %s", m->rule);
-		fprintf(f, " src %.1f%%->%.1f%% dst %.1f%%->%.1f%%\n",
+		fprintf(f, " src %.1f%%->%.1f%% dst %.1f%%->%.1f%%",
 		    100 * m->src_before, 100 * m->src_after,
 		    100 * m->dst_before, 100 * m->dst_after);
+		plan_traffic_words(in, m, words, sizeof(words));
+		fprintf(f, "%s%s\n", words[0] ? " traffic: " : "", words);
 	}
 	for (i = 0; i < p->nrejects; i++) {
 		r = &p->rejects[i];
@@ -500,6 +546,7 @@ static const char *const golden_names[] = {
 	"hot-fewest", "hot-no-room", "must-anti-affinity", "should-affinity",
 	"must-run", "must-avoid", "conflict", "maintenance", "reserve-n1",
 	"cooldown", "stale", "budget", "busy", "idle", "hot-off",
+	"traffic-none", "traffic-dest", "traffic-must", "traffic-gather",
 };
 #define NGOLDEN	NELEM(golden_names)
 
