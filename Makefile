@@ -66,7 +66,7 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  balancer/executor.c balancer/audit.c balancer/balance.c \
 	  balancer/dstate.c balancer/traffic.c \
 	  web/http.c web/api.c web/api_util.c web/api_plan.c web/graph.c \
-	  web/assets.c web/api_report.c \
+	  web/assets.c web/api_report.c web/api_traffic.c \
 	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \
 	  exporters/prom.c \
 	  exporters/forecast.c exporters/caphist.c exporters/capfc.c \
@@ -80,7 +80,7 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  sim/trace.c sim/synth.c sim/cluster.c \
 	  policies/policy.c policies/parse.c policies/parse_rule.c \
 	  policies/print.c policies/units.c \
-	  ctl/fmt.c ctl/report.c
+	  ctl/fmt.c ctl/fmt_traffic.c ctl/report.c
 PBSRC	= $(B)/proto/ballast.pb-c.c
 # ballast-collectord's modules (those on libvirt link with -lvirt)
 LIBSRC	+= collector/cconf.c collector/hostsrc.c collector/vpool.c \

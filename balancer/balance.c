@@ -464,7 +464,7 @@ balance_pass(struct balance *b, const struct model *m, int64_t now_ms)
 	b->passes++;
 	b->last_pass = now;
 	if (plan_view_build(&b->view, m, b->pol, &hk, now_ms) < 0 ||
-	    plan_view_traffic(&b->view, m, b->traffic, now_ms) < 0)
+	    plan_view_traffic(&b->view, m, b->traffic) < 0)
 		return;
 	account_in_flight(b, m);
 	if (planner_run(&b->view.in, &b->plan) < 0)

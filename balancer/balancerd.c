@@ -238,7 +238,6 @@ start_balance(struct balancerd *env)
 	ingest_on_status(env->ingest, on_status, env);
 	ingest_set_replay(env->ingest, env->replay);
 	ingest_set_traffic(env->ingest, env->traffic);
-	traffic_set_replay(env->traffic, env->replay);
 	balance_set_traffic(env->bal, env->traffic);
 	log_info("epoch %llu; policy %s, mode %s; operator token in %s/api.token%s",
 	    (unsigned long long)env->epoch, bc.policy_path ? bc.policy_path :

@@ -330,7 +330,7 @@ ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 	in->st.reports_received++;
 	in->st.vm_samples += r->n_vms;
 	if (in->traffic != NULL && traffic_apply_report(in->traffic, in->model,
-	    r, in->replay ? (int64_t)r->sample_time_ms : now_ms) < 0)
+	    r) < 0)
 		log_complain(&in->bad, INGEST_COMPLAIN_MS,
 		    "host %s: traffic not taken: out of memory", r->host_name);
 }

@@ -207,7 +207,7 @@ plan_view_merge(struct plan_pair *p, size_t n, double min_bps)
 
 int
 plan_view_traffic(struct plan_view *pv, const struct model *m,
-    const struct traffic *t, int64_t now_ms)
+    const struct traffic *t)
 {
 	const struct model_vm	*s, *d;
 	struct traffic_pair	*top = NULL;
@@ -218,11 +218,11 @@ plan_view_traffic(struct plan_view *pv, const struct model *m,
 	pv->in.npairs = 0;
 	if (t == NULL || !pv->in.pol->keep_together.set)
 		return 0;
-	n = traffic_top(t, now_ms, NULL, 0);
+	n = traffic_top(t, NULL, 0);
 	if ((top = calloc(n + 1, sizeof(*top))) == NULL ||
 	    (at = calloc(model_vm_count(m) + 1, sizeof(*at))) == NULL)
 		goto out;
-	n = traffic_top(t, now_ms, top, n);
+	n = traffic_top(t, top, n);
 	free(pv->pairs);
 	if ((pv->pairs = calloc(n + 1, sizeof(*pv->pairs))) == NULL)
 		goto out;

@@ -53,12 +53,12 @@ void	plan_view_free(struct plan_view *);
 /*
  * The pairs of the view's VMs that talk at least the policy's
  * keep-together threshold (both directions summed), from the traffic
- * matrix at now_ms, into in.pairs.  Does nothing without the rule or
+ * matrix, into in.pairs.  Does nothing without the rule or
  * without t (NULL).  Call after plan_view_build.  0 or -ENOMEM (no
  * pairs then).
  */
 struct traffic;
 int	plan_view_traffic(struct plan_view *, const struct model *,
-	    const struct traffic *, int64_t now_ms);
+	    const struct traffic *);
 
 #endif

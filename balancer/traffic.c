@@ -51,8 +51,7 @@ struct traffic {
 	struct uuidmap		 hosts;		/* struct tr_host */
 	struct tr_rate		 external;
 	struct traffic_stats	 st;
-	int			 replay;	/* read at the last report's time */
-	int64_t			 last_ms;
+	int64_t			 last_ms;	/* the reports' clock, latest */
 };
 
 struct traffic *
@@ -106,18 +105,6 @@ traffic_stats(const struct traffic *t)
 	return &t->st;
 }
 
-void
-traffic_set_replay(struct traffic *t, int on)
-{
-	t->replay = on;
-}
-
-/* The time a reader asks for, or the replayed clock. */
-static int64_t
-tr_when(const struct traffic *t, int64_t now_ms)
-{
-	return t->replay ? t->last_ms : now_ms;
-}
 
 /* --- rates ---------------------------------------------------------- */
 
@@ -424,12 +411,24 @@ tr_take_traffic(struct traffic *t, const struct model *m,
 	return 0;
 }
 
+/* The end of a report's traffic window on its clock. */
+static int64_t
+tr_report_time(const wire_report *r)
+{
+	const Ballast__V1__Traffic	*x = r->traffic;
+
+	if (x != NULL && x->window_start_ms != 0)
+		return (int64_t)(x->window_start_ms + x->window_ms);
+	return (int64_t)r->sample_time_ms;
+}
+
 int
 traffic_apply_report(struct traffic *t, const struct model *m,
-    const wire_report *r, int64_t now_ms)
+    const wire_report *r)
 {
 	const wire_vm	*v;
 	size_t		 i, k;
+	int64_t		 now_ms;
 
 	for (i = 0; i < r->n_vms; i++) {
 		v = r->vms[i];
@@ -438,7 +437,7 @@ traffic_apply_report(struct traffic *t, const struct model *m,
 			    v->uuid.data) < 0)
 				return -ENOMEM;
 	}
-	if (now_ms > t->last_ms)
+	if ((now_ms = tr_report_time(r)) > t->last_ms)
 		t->last_ms = now_ms;
 	if (r->traffic == NULL)
 		return 0;
@@ -461,14 +460,13 @@ tr_cmp_out(const void *x, const void *y)
 }
 
 size_t
-traffic_top(const struct traffic *t, int64_t now_ms, struct traffic_pair *out,
-    size_t max)
+traffic_top(const struct traffic *t, struct traffic_pair *out, size_t max)
 {
 	struct traffic_pair	*all;
 	size_t			 i, n = 0;
 	double			 bps;
+	int64_t			 now_ms = t->last_ms;
 
-	now_ms = tr_when(t, now_ms);
 	if ((all = calloc(t->npairs + 1, sizeof(*all))) == NULL)
 		return 0;
 	for (i = 0; i < t->npairs; i++) {
@@ -503,14 +501,14 @@ tr_host_index(const struct model *m, const struct model_host *h)
 }
 
 void
-traffic_cross(const struct traffic *t, const struct model *m, int64_t now_ms,
+traffic_cross(const struct traffic *t, const struct model *m,
     double *host_out, struct traffic_cross *c)
 {
 	const struct model_vm	*s, *d;
 	size_t			 i;
 	double			 bps;
+	int64_t			 now_ms = t->last_ms;
 
-	now_ms = tr_when(t, now_ms);
 	memset(c, 0, sizeof(*c));
 	if (host_out != NULL)
 		for (i = 0; i < model_host_count(m); i++)

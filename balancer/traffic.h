@@ -16,7 +16,12 @@
  * byte count and the decayed time it covers (time constant tau_s), so
  * its rate is the recent bytes/s, a pair absent from later windows
  * decays towards 0 over tau_s, and a pair seen once reads its true rate
- * at once.  Memory is bounded: at most max_pairs directed pairs (the
+ * at once.  The matrix runs on the reports' own clock -- the end of each
+ * report's traffic window (window_start_ms + window_ms, else its
+ * sample_time_ms) -- and is read at the latest such time of any report: so a
+ * simulated cluster running faster than real time, or a replay, gets
+ * the same rates as real time, and hosts' clocks must agree to within
+ * a few seconds (NTP) for the decay to be right.  Memory is bounded: at most max_pairs directed pairs (the
  * top talkers); when a new pair finds the table full, the quarter with
  * the lowest rates is dropped (counted in pairs_evicted).  The address
  * map holds at most max_addrs addresses; more are counted and ignored.
@@ -76,13 +81,12 @@ void		 traffic_free(struct traffic *);
 
 /*
  * Takes one report that the model has just applied (so that its VMs
- * are placed), at the model's time now_ms: its VMs' addresses, then its
- * Traffic section if any.  Returns 0, or -ENOMEM (what was taken stays).
+ * are placed): its VMs' addresses, then its Traffic section if any.  Returns 0, or -ENOMEM (what was taken stays).
  * A report with neither addresses nor traffic costs one pass over its
  * VMs and changes nothing.
  */
 int		 traffic_apply_report(struct traffic *, const struct model *,
-		    const wire_report *, int64_t now_ms);
+		    const wire_report *);
 
 /*
  * The VM that owns an address (6-byte MAC, 4- or 16-byte IP), or NULL
@@ -92,27 +96,22 @@ const struct model_vm *traffic_resolve(const struct traffic *,
 		    const struct model *, const uint8_t *addr, size_t len);
 
 /*
- * The top directed pairs by rate at now_ms, highest first (ties by
- * UUIDs), into out[0..max).  Returns how many there are in all (may be
- * more than max).  Pairs below 0.5 byte/s are left out.
+ * The top directed pairs by rate, highest first (ties by UUIDs), into
+ * out[0..max) (out may be NULL when max is 0).  Returns how many there
+ * are in all (may be more than max).  Pairs below 0.5 byte/s are left
+ * out.
  */
-size_t		 traffic_top(const struct traffic *, int64_t now_ms,
-		    struct traffic_pair *out, size_t max);
+size_t		 traffic_top(const struct traffic *, struct traffic_pair *out,
+		    size_t max);
 
 /*
- * The cross-host measures at now_ms.  host_out (NULL: not wanted) gets
- * one figure per model host, in model_host_at order: bytes/s its VMs
- * send to VMs on other hosts.
+ * The cross-host measures.  host_out (NULL: not wanted) gets one figure
+ * per model host, in model_host_at order: bytes/s its VMs send to VMs
+ * on other hosts.
  */
 void		 traffic_cross(const struct traffic *, const struct model *,
-		    int64_t now_ms, double *host_out, struct traffic_cross *);
+		    double *host_out, struct traffic_cross *);
 
 const struct traffic_stats *traffic_stats(const struct traffic *);
-
-/*
- * Replay mode: reports carry the clock (ingest passes their sample
- * times), so readers' now_ms is replaced by the latest report's time.
- */
-void		 traffic_set_replay(struct traffic *, int on);
 
 #endif

@@ -151,7 +151,7 @@ feed(struct model *m, size_t hosts, size_t vms)
 				feed_traffic(&r, h, hosts);
 			model_apply_report(m, &r, (int64_t)(k * 10000));
 			if (tm != NULL)
-				traffic_apply_report(tm, m, &r, (int64_t)(k * 10000));
+				traffic_apply_report(tm, m, &r);
 		}
 	}
 	free(vm);
@@ -181,7 +181,7 @@ run(const struct size *sz, const struct policy *pol)
 	feed(m, sz->hosts, sz->vms);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (plan_view_build(&pv, m, pol, NULL, 20000) < 0 ||
-	    plan_view_traffic(&pv, m, tm, 20000) < 0 ||
+	    plan_view_traffic(&pv, m, tm) < 0 ||
 	    planner_run(&pv.in, &plan) < 0)
 		exit(1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -8,6 +8,7 @@
  *   GET /api/v1/vms             array of VMs
  *   GET /api/v1/vms/{uuid}      one VM
  *   GET /api/v1/report/capacity the capacity report (api_report.h)
+ *   GET /api/v1/traffic         the VM-to-VM traffic matrix (api_traffic.h)
  *
  *
  * and, beside the API, read-only too:
