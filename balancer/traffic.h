@@ -5,9 +5,11 @@
  *
  * Each report's pairs are scaled by its sample_every (1-in-N sampling),
  * their ends resolved to VMs -- a VM named by UUID, or by an address
- * that some VM's VmSample.addrs lists (the address map is kept from
- * every report that carries addresses; the latest VM to list an address
- * owns it) -- and deduplicated: a pair between hosts is seen by both
+ * that some VM's VmSample.addrs lists (the address map is kept from the
+ * reports that carry addresses: every report with traffic, and every
+ * TRAFFIC_ADDR_EVERY-th report of a host without, since addresses
+ * change rarely and the ingest path must stay as fast; the latest VM
+ * to list an address owns it) -- and deduplicated: a pair between hosts is seen by both
  * hosts, and only the report of the source VM's host counts it (else,
  * when the source is not a known VM, the destination's).  A pair with
  * an end that is no known VM counts as external traffic, not as a pair.
@@ -40,6 +42,8 @@
 #define TRAFFIC_MAX_PAIRS	4096	/* default bound on directed pairs */
 #define TRAFFIC_MAX_ADDRS	65536	/* default bound on known addresses */
 #define TRAFFIC_TAU_S		60.0	/* default smoothing time constant */
+#define TRAFFIC_ADDR_EVERY	8	/* reports without traffic: addresses
+					   from sequence numbers 1, 9, 17, ... */
 
 struct traffic_limits {
 	size_t		 max_pairs;
@@ -82,8 +86,8 @@ void		 traffic_free(struct traffic *);
 /*
  * Takes one report that the model has just applied (so that its VMs
  * are placed): its VMs' addresses, then its Traffic section if any.  Returns 0, or -ENOMEM (what was taken stays).
- * A report with neither addresses nor traffic costs one pass over its
- * VMs and changes nothing.
+ * A report without traffic costs a pass over its VMs' addresses one
+ * time in TRAFFIC_ADDR_EVERY, else nothing.
  */
 int		 traffic_apply_report(struct traffic *, const struct model *,
 		    const wire_report *);
