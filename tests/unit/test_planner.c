@@ -16,7 +16,9 @@
  * no destination above the hot level less the CPU reserve, or above its
  * memory less headroom and reserve; no VM moved twice, no pinned or
  * unmovable VM moved, none in its cooldown save to empty a host in
- * maintenance; moves in phase order, within per-pass and per-host; the
+ * maintenance; moves in phase order, within per-pass and per-host; a
+ * keep-together move joining a heavy partner (random traffic and
+ * keep-together rules are part of the inputs); the
  * reported utilisations and hot host counts true.  A failure names the
  * case and writes its policy and cluster (in the .cluster format) to
  * temporary files.  BALLAST_PROP_CASES=N and BALLAST_PROP_SEED=S run
@@ -686,6 +688,9 @@ gen_policy(uint64_t *s, char *buf, size_t len)
 	if (rnd(s, 5) == 0)
 		put(buf, len, &n, "maintenance hosts \"%s\"\n",
 		    host_globs[rnd(s, NELEM(host_globs))]);
+	if (rnd(s, 3) == 0)
+		put(buf, len, &n, "keep-together traffic above %uMiB/s weight "
+		    "%s\n", 1 + rnd(s, 32), rnd(s, 2) ? "1" : "4");
 }
 
 /*
@@ -747,6 +752,13 @@ gen_cluster(uint64_t *s, struct snap *c, const struct policy *pol)
 		h = &c->hosts[i];
 		h->cpu *= 1.0 + 0.1 * rnd01(s);
 		h->mem += rnd(s, 8) * GIB;
+	}
+	/* traffic between random VMs, whole bytes/s up to 64 MiB/s */
+	for (c->np = c->nv > 1 ? rnd(s, MAXP + 1) : 0, i = 0; i < c->np; i++) {
+		c->pairs[i].a = rnd(s, (unsigned)c->nv);
+		c->pairs[i].b = (c->pairs[i].a + 1 +
+		    rnd(s, (unsigned)c->nv - 1)) % c->nv;
+		c->pairs[i].bps = (double)rnd(s, 64u << 20);
 	}
 }
 
@@ -1012,6 +1024,11 @@ check_plan(const struct prop_ctx *cx, const struct plan_input *in,
 		if (i > 0 && m->reason < p->moves[i - 1].reason)
 			prop_fail(cx, "move %zu (%s) out of phase order", i,
 			    plan_reason_name(m->reason));
+		if (m->reason == PLAN_TRAFFIC && (!pol->keep_together.set ||
+		    m->kept_with == PLAN_NONE || m->kept_bps <
+		    (double)pol->keep_together.min_bps))
+			prop_fail(cx, "traffic move %zu keeps no heavy pair "
+			    "together", i);
 		if (policy_sel_match(&pol->pinned, v->name))
 			prop_fail(cx, "pinned %s moves", v->name);
 		if (!v->movable)
@@ -1082,7 +1099,7 @@ test_properties(void **state)
 	int64_t			 ncases = PROP_CASES, n;
 	const char		*env;
 	char			 text[8192], err[512];
-	size_t			 by_reason[PLAN_IMBALANCE + 1] = { 0 }, k;
+	size_t			 by_reason[PLAN_TRAFFIC + 1] = { 0 }, k;
 	size_t			 unrelieved = 0, notes = 0;
 	int			 i, rc;
 
@@ -1120,11 +1137,12 @@ test_properties(void **state)
 	}
 	/* the random inputs do exercise every phase of the planner */
 	print_message("moves: %zu maintenance, %zu rule, %zu hot, %zu risk, "
-	    "%zu imbalance; %zu unrelieved, %zu notes\n",
+	    "%zu imbalance, %zu traffic; %zu unrelieved, %zu notes\n",
 	    by_reason[PLAN_MAINTENANCE], by_reason[PLAN_RULE],
 	    by_reason[PLAN_HOT], by_reason[PLAN_RISK],
-	    by_reason[PLAN_IMBALANCE], unrelieved, notes);
-	for (k = 0; k <= PLAN_IMBALANCE; k++)
+	    by_reason[PLAN_IMBALANCE], by_reason[PLAN_TRAFFIC], unrelieved,
+	    notes);
+	for (k = 0; k <= PLAN_TRAFFIC; k++)
 		assert_true(by_reason[k] > 0);
 	assert_true(unrelieved > 0 && notes > 0);
 	plan_free(&plan);
