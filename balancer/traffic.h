@@ -28,6 +28,8 @@
  * the lowest rates is dropped (counted in pairs_evicted).  The address
  * map holds at most max_addrs addresses; more are counted and ignored.
  *
+ * The matrix lives in memory only: a restarted balancer builds it
+ * again from the next reports (a minute or so of rates).
  * Not thread-safe; the daemon's loop owns it.  Nothing here prints.
  */
 #ifndef BALLAST_TRAFFIC_H
