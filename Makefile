@@ -64,10 +64,11 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  balancer/rate.c balancer/model.c balancer/ingest.c \
 	  balancer/checkpoint.c balancer/conf.c \
 	  balancer/planner.c balancer/plan_pass.c balancer/plan_view.c \
+	  balancer/plan_traffic.c \
 	  balancer/executor.c balancer/audit.c balancer/balance.c \
-	  balancer/dstate.c \
+	  balancer/dstate.c balancer/traffic.c \
 	  web/http.c web/api.c web/api_util.c web/api_plan.c web/graph.c \
-	  web/assets.c web/api_report.c \
+	  web/assets.c web/api_report.c web/api_traffic.c \
 	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \
 	  exporters/prom.c \
 	  exporters/forecast.c exporters/caphist.c exporters/capfc.c \
@@ -78,10 +79,10 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  exporters/ballastmib.c exporters/vmmib.c \
 	  balancer/alarm.c balancer/hot.c balancer/notify.c \
 	  balancer/conf_snmp.c balancer/bsnmp.c \
-	  sim/trace.c sim/synth.c sim/cluster.c \
+	  sim/trace.c sim/synth.c sim/cluster.c sim/simtraffic.c \
 	  policies/policy.c policies/parse.c policies/parse_rule.c \
 	  policies/print.c policies/units.c \
-	  ctl/fmt.c ctl/report.c
+	  ctl/fmt.c ctl/fmt_traffic.c ctl/report.c
 PBSRC	= $(B)/proto/ballast.pb-c.c
 # ballast-collectord's modules (those on libvirt link with -lvirt)
 LIBSRC	+= collector/cconf.c collector/cconf_pcap.c collector/hostsrc.c collector/vpool.c \

@@ -23,6 +23,7 @@ struct balance {
 	char			 reload_err[512];
 	int64_t			 reload_ms;
 	struct plan_view	 view;
+	const struct traffic	*traffic;	/* NULL: none */
 	struct plan		 plan;
 	struct recommendation	 recs[BALANCE_MAX_RECS];
 	size_t			 nrecs;
@@ -230,9 +231,13 @@ explain(const struct balance *b, const struct plan_move *m, char *buf,
 	const struct plan_vm	*v = &b->view.vms[m->vm];
 	const struct plan_host	*s = &b->view.hosts[m->from];
 	const struct plan_host	*d = &b->view.hosts[m->to];
-	char			 why[160];
+	char			 why[160], tx[160];
 
 	switch (m->reason) {
+	case PLAN_TRAFFIC:
+		snprintf(why, sizeof(why), "keep-together: %s talks heavily "
+		    "with VMs on %s", v->name, d->name);
+		break;
 	case PLAN_HOT:
 		snprintf(why, sizeof(why), "%s is hot (CPU %.0f%% for %u s, above "
 		    "%.0f%%)", s->name, m->src_before * 100, s->hot_s,
@@ -255,14 +260,15 @@ explain(const struct balance *b, const struct plan_move *m, char *buf,
 		    m->imb_before, b->pol->imbalance_target);
 		break;
 	}
+	plan_traffic_words(&b->view.in, m, tx, sizeof(tx));
 	/* a long name may cut the line short: that is fine */
 	text(buf, len, "%s: move %s (%.1f GHz, %.1f GiB) to %s; %s CPU "
 	    "%.0f%% -> %.0f%%, %s %.0f%% -> %.0f%%; imbalance %.2f -> %.2f; "
-	    "predicted %.1f s, downtime %.0f ms", why, v->name, v->cpu / 1000,
+	    "predicted %.1f s, downtime %.0f ms%s%s", why, v->name, v->cpu / 1000,
 	    v->mem / (1024.0 * 1024 * 1024), d->name, s->name,
 	    m->src_before * 100, m->src_after * 100, d->name, m->dst_before * 100,
 	    m->dst_after * 100, m->imb_before, m->imb_after, m->time_s,
-	    m->downtime_s * 1000);
+	    m->downtime_s * 1000, tx[0] ? "; " : "", tx);
 }
 
 static struct recommendation *
@@ -457,7 +463,8 @@ balance_pass(struct balance *b, const struct model *m, int64_t now_ms)
 	b->next_pass = now_ms + (int64_t)b->pol->interval_s * 1000;
 	b->passes++;
 	b->last_pass = now;
-	if (plan_view_build(&b->view, m, b->pol, &hk, now_ms) < 0)
+	if (plan_view_build(&b->view, m, b->pol, &hk, now_ms) < 0 ||
+	    plan_view_traffic(&b->view, m, b->traffic) < 0)
 		return;
 	account_in_flight(b, m);
 	if (planner_run(&b->view.in, &b->plan) < 0)
@@ -748,6 +755,12 @@ const struct executor *
 balance_executor(const struct balance *b)
 {
 	return b->ex;
+}
+
+void
+balance_set_traffic(struct balance *b, const struct traffic *t)
+{
+	b->traffic = t;
 }
 
 int

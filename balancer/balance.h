@@ -110,6 +110,14 @@ const struct recommendation *balance_rec_at(const struct balance *, size_t i);
 size_t			 balance_rejected(const struct balance *,
 			    const struct balance_rejected **);
 const struct executor	*balance_executor(const struct balance *);
+
+/*
+ * The traffic matrix the planner reads for keep-together rules (NULL:
+ * none); it stays the caller's and must outlive the balance.
+ */
+struct traffic;
+void			 balance_set_traffic(struct balance *,
+			    const struct traffic *);
 int			 balance_in_maintenance(const struct balance *,
 			    const char *host);
 size_t			 balance_maintenance_list(const struct balance *,

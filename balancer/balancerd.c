@@ -29,6 +29,7 @@
 #include "model.h"
 #include "rrd.h"
 #include "rrdbatch.h"
+#include "traffic.h"
 #include "util.h"
 
 #define DEFAULT_CONF	"/etc/ballast/ballast-balancerd.conf"
@@ -41,6 +42,7 @@ struct balancerd {
 	void		*zctx;
 	struct model	*model;
 	struct ingest	*ingest;
+	struct traffic	*traffic;	/* the VM-to-VM traffic matrix */
 	struct http	*http;
 	struct api_ctx	 api;
 	struct rrdx	*rrd;		/* the RRD history */
@@ -235,6 +237,8 @@ start_balance(struct balancerd *env)
 	}
 	ingest_on_status(env->ingest, on_status, env);
 	ingest_set_replay(env->ingest, env->replay);
+	ingest_set_traffic(env->ingest, env->traffic);
+	balance_set_traffic(env->bal, env->traffic);
 	log_info("epoch %llu; policy %s, mode %s; operator token in %s/api.token%s",
 	    (unsigned long long)env->epoch, bc.policy_path ? bc.policy_path :
 	    "(built-in defaults)", policy_mode_name(balance_mode(env->bal)),
@@ -332,7 +336,8 @@ start(struct balancerd *env)
 	lim.stale_intervals = env->conf.stale_intervals;
 	lim.forget_vm_s = env->conf.forget_vm_s;
 	if ((env->zctx = zmq_ctx_new()) == NULL ||
-	    (env->model = model_new(&lim)) == NULL)
+	    (env->model = model_new(&lim)) == NULL ||
+	    (env->traffic = traffic_new(NULL)) == NULL)
 		fatalx("out of memory");
 	env->ingest = ingest_new(env->zctx, env->conf.reports, env->model,
 	    env->conf.state_dir, err, sizeof(err));
@@ -345,6 +350,7 @@ start(struct balancerd *env)
 	    env->bal, &env->snmp) < 0)
 		return -1;
 	env->api.model = env->model;
+	env->api.traffic = env->traffic;
 	env->api.bal = env->bal;
 	env->api.token = env->token;
 	env->api.plan = &env->plan_stats;
@@ -493,6 +499,7 @@ stop(struct balancerd *env)
 	bsnmp_stop(env->snmp);
 	balance_free(env->bal);
 	ingest_free(env->ingest);
+	traffic_free(env->traffic);
 	model_free(env->model);
 	if (env->zctx != NULL)
 		zmq_ctx_term(env->zctx);

@@ -9,6 +9,7 @@
 #include "checkpoint.h"
 #include "ingest.h"
 #include "log.h"
+#include "traffic.h"
 #include "util.h"
 #include "uuidmap.h"
 
@@ -27,6 +28,7 @@ struct ingest_peer {
 struct ingest {
 	void			*sock;
 	struct model		*model;
+	struct traffic		*traffic;	/* NULL: no traffic matrix */
 	struct wire_decoder	*dec;
 	char			 ckpt_path[4096];
 	struct uuidmap		 peers;
@@ -160,6 +162,12 @@ void
 ingest_set_replay(struct ingest *in, int on)
 {
 	in->replay = on;
+}
+
+void
+ingest_set_traffic(struct ingest *in, struct traffic *t)
+{
+	in->traffic = t;
 }
 
 void
@@ -336,6 +344,10 @@ ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 	ingest_peer_addr(in, r->host_uuid.data);
 	in->st.reports_received++;
 	in->st.vm_samples += r->n_vms;
+	if (in->traffic != NULL && traffic_apply_report(in->traffic, in->model,
+	    r) < 0)
+		log_complain(&in->bad, INGEST_COMPLAIN_MS,
+		    "host %s: traffic not taken: out of memory", r->host_name);
 }
 
 static void

@@ -61,6 +61,13 @@ void		 ingest_free(struct ingest *);
 /* The ROUTER socket, for zmq_poll. */
 void		*ingest_socket(struct ingest *);
 
+/*
+ * Feeds every applied report to a traffic matrix (traffic.h) as well;
+ * NULL stops it.  The matrix stays the caller's.
+ */
+struct traffic;
+void		 ingest_set_traffic(struct ingest *, struct traffic *);
+
 void		 ingest_on_status(struct ingest *, ingest_status_cb, void *arg);
 
 /*

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "plan_pass.h"
+#include "plan_traffic.h"
 #include "precopy.h"
 
 double
@@ -132,6 +133,7 @@ pass_free(struct pass *ps)
 	free(ps->rule_size);
 	free(ps->rule_count);
 	free(ps->rule_host);
+	ptraffic_free(ps);
 	memset(ps, 0, sizeof(*ps));
 }
 
@@ -332,6 +334,8 @@ pass_init(struct pass *ps, const struct plan_input *in, struct plan *out)
 	if (pass_index_rules(ps) < 0)
 		return -ENOMEM;
 	pass_settle_conflicts(ps);
+	if (ptraffic_init(ps) < 0)
+		return -ENOMEM;
 	if (in->pol->reserve_n1)
 		pass_check_n1(ps);
 	pass_sort(ps);
@@ -466,6 +470,8 @@ pass_best_dest(struct pass *ps, size_t vm, double cpu_need, int record)
 			score -= 1.0;	/* a soft rule costs, but may yield */
 		if (v->prev_host == d)
 			score -= 0.5;	/* no ping-pong */
+		if (ps->tr != NULL)
+			score += ptraffic_score(ps, vm, d);
 		if (score > best_score) {
 			best_score = score;
 			best = d;
@@ -539,6 +545,7 @@ pass_commit(struct pass *ps, size_t vm, size_t to, enum plan_reason why,
 	m->src_before = pass_util(ps, from);
 	m->dst_before = pass_util(ps, to);
 	m->imb_before = pass_imbalance(ps);
+	ptraffic_note(ps, m);
 	pass_shift(ps, vm, from, to);
 	ps->moved[vm] = 1;
 	ps->busy[from]++;

@@ -36,6 +36,7 @@ struct pass {
 	size_t			*rule_size;	/* members in all */
 	uint8_t			*rule_host;	/* [rule * nh + host] host selected */
 	double			 cpu_free, mem_free;	/* cluster-wide, for N+1 */
+	struct ptraffic		*tr;		/* keep-together, or NULL */
 };
 
 int		 pass_init(struct pass *, const struct plan_input *, struct plan *);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "plan_view.h"
+#include "traffic.h"
 
 static int
 plan_view_grow(struct plan_view *pv, size_t nh, size_t nv)
@@ -142,6 +143,8 @@ plan_view_build(struct plan_view *pv, const struct model *m,
 
 	pv->in.pol = pol;
 	pv->in.nhosts = pv->in.nvms = 0;
+	pv->in.pairs = NULL;
+	pv->in.npairs = 0;
 	if (plan_view_grow(pv, nh, model_vm_count(m)) < 0)
 		return -ENOMEM;
 	for (i = 0; i < nh; i++) {
@@ -173,9 +176,83 @@ plan_view_build(struct plan_view *pv, const struct model *m,
 	return 0;
 }
 
+static int
+plan_view_cmp_pair(const void *x, const void *y)
+{
+	const struct plan_pair	*a = x, *b = y;
+
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return a->b < b->b ? -1 : a->b > b->b;
+}
+
+/* Both directions of a pair as one, at least min_bps. */
+static size_t
+plan_view_merge(struct plan_pair *p, size_t n, double min_bps)
+{
+	size_t	 i, k = 0;
+
+	qsort(p, n, sizeof(*p), plan_view_cmp_pair);
+	for (i = 0; i < n; i++) {
+		if (k > 0 && p[k - 1].a == p[i].a && p[k - 1].b == p[i].b)
+			p[k - 1].bps += p[i].bps;
+		else
+			p[k++] = p[i];
+	}
+	for (i = 0, n = k, k = 0; i < n; i++)
+		if (p[i].bps >= min_bps)
+			p[k++] = p[i];
+	return k;
+}
+
+int
+plan_view_traffic(struct plan_view *pv, const struct model *m,
+    const struct traffic *t)
+{
+	const struct model_vm	*s, *d;
+	struct traffic_pair	*top = NULL;
+	size_t			*at = NULL, i, n, k = 0, a, b;
+	int			 rc = -ENOMEM;
+
+	pv->in.pairs = NULL;
+	pv->in.npairs = 0;
+	if (t == NULL || !pv->in.pol->keep_together.set)
+		return 0;
+	n = traffic_top(t, NULL, 0);
+	if ((top = calloc(n + 1, sizeof(*top))) == NULL ||
+	    (at = calloc(model_vm_count(m) + 1, sizeof(*at))) == NULL)
+		goto out;
+	n = traffic_top(t, top, n);
+	free(pv->pairs);
+	if ((pv->pairs = calloc(n + 1, sizeof(*pv->pairs))) == NULL)
+		goto out;
+	/* model index -> view index + 1 (0: not in the view) */
+	for (i = 0; i < pv->in.nvms; i++)
+		at[pv->mvms[i]->idx] = i + 1;
+	for (i = 0; i < n; i++) {
+		if ((s = model_vm_by_uuid(m, top[i].src)) == NULL ||
+		    (d = model_vm_by_uuid(m, top[i].dst)) == NULL ||
+		    at[s->idx] == 0 || at[d->idx] == 0)
+			continue;
+		a = at[s->idx] - 1;
+		b = at[d->idx] - 1;
+		pv->pairs[k++] = (struct plan_pair){ a < b ? a : b, a < b ? b : a,
+		    top[i].bps };
+	}
+	pv->in.npairs = plan_view_merge(pv->pairs, k,
+	    (double)pv->in.pol->keep_together.min_bps);
+	pv->in.pairs = pv->pairs;
+	rc = 0;
+out:
+	free(top);
+	free(at);
+	return rc;
+}
+
 void
 plan_view_free(struct plan_view *pv)
 {
+	free(pv->pairs);
 	free(pv->hosts);
 	free(pv->vms);
 	free(pv->mhosts);

@@ -36,6 +36,7 @@ struct plan_view {
 	const struct model_host	**mhosts;
 	const struct model_vm	**mvms;
 	size_t			  hcap, vcap;
+	struct plan_pair	 *pairs;	/* from plan_view_traffic */
 };
 
 /*
@@ -48,5 +49,16 @@ int	plan_view_build(struct plan_view *, const struct model *,
 	    const struct policy *, const struct plan_view_hooks *,
 	    int64_t now_ms);
 void	plan_view_free(struct plan_view *);
+
+/*
+ * The pairs of the view's VMs that talk at least the policy's
+ * keep-together threshold (both directions summed), from the traffic
+ * matrix, into in.pairs.  Does nothing without the rule or
+ * without t (NULL).  Call after plan_view_build.  0 or -ENOMEM (no
+ * pairs then).
+ */
+struct traffic;
+int	plan_view_traffic(struct plan_view *, const struct model *,
+	    const struct traffic *);
 
 #endif

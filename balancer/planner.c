@@ -5,13 +5,14 @@
 #include <string.h>
 
 #include "plan_pass.h"
+#include "plan_traffic.h"
 #include "planner.h"
 
 const char *
 plan_reason_name(enum plan_reason r)
 {
 	static const char *const names[] = {
-		"maintenance", "rule", "hot", "risk", "imbalance"
+		"maintenance", "rule", "hot", "risk", "imbalance", "traffic"
 	};
 
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] :
@@ -372,7 +373,8 @@ rebalance(struct pass *ps)
 				for (d = 0, tries = 0; d < ps->nh && tries < PLAN_DEST_TRIES; d++) {
 					to = idle != PLAN_NONE ? idle : ps->order[d];
 					if (pass_why_not(ps, i, to, fmax(v->cpu, v->cpu_mean), NULL, 0) ||
-					    pass_rule_broken(ps, i, to, POLICY_SHOULD))
+					    pass_rule_broken(ps, i, to, POLICY_SHOULD) ||
+					    ptraffic_score(ps, i, to) < 0)
 						continue;
 					tries++;
 					pass_try(ps, i, a, to, m, 1);
@@ -409,8 +411,9 @@ planner_run(const struct plan_input *in, struct plan *out)
 	}
 	out->imb_before = pass_imbalance(&ps);
 	if ((rc = evacuate(&ps)) == 0 && (rc = repair_rules(&ps)) == 0 &&
-	    (rc = relieve_hot(&ps)) == 0 && (rc = reduce_risk(&ps)) == 0)
-		rc = rebalance(&ps);
+	    (rc = relieve_hot(&ps)) == 0 && (rc = reduce_risk(&ps)) == 0 &&
+	    (rc = rebalance(&ps)) == 0)
+		rc = ptraffic_gather(&ps);
 	out->imb_after = pass_imbalance(&ps);
 	pass_free(&ps);
 	return rc < 0 ? rc : (int)out->nmoves;

@@ -19,6 +19,9 @@
  * than taking it back); lower the risk of hosts likely to turn hot; then reduce
  * imbalance while a move's benefit exceeds the policy's minimum -- all
  * within the per-pass and per-host budgets and the per-VM cooldown.
+ * Last, with a keep-together rule, bring heavy talkers on different
+ * hosts together (plan_traffic.h); that rule also weighs every
+ * destination the other phases choose.
  * Conflicting rules are settled as DRS does (must over should,
  * anti-affinity over affinity) and reported in the plan's notes.
  * Cost: about O(VMs + hosts log hosts) per pass plus O(PLAN_DEST_TRIES)
@@ -63,12 +66,20 @@ struct plan_vm {
 	int		 movable;	/* running, reporting, not migrating */
 };
 
+/* Traffic between two VMs, bytes/s both ways (for keep-together). */
+struct plan_pair {
+	size_t		 a, b;		/* indexes in vms */
+	double		 bps;
+};
+
 struct plan_input {
 	const struct policy	*pol;
 	const struct plan_host	*hosts;
 	size_t			 nhosts;
 	const struct plan_vm	*vms;
 	size_t			 nvms;
+	const struct plan_pair	*pairs;		/* NULL: no traffic known */
+	size_t			 npairs;
 };
 
 enum plan_reason {
@@ -76,7 +87,8 @@ enum plan_reason {
 	PLAN_RULE,		/* repairing a must rule */
 	PLAN_HOT,		/* relieving a hot host */
 	PLAN_RISK,		/* lowering the risk of a hot host */
-	PLAN_IMBALANCE		/* reducing imbalance */
+	PLAN_IMBALANCE,		/* reducing imbalance */
+	PLAN_TRAFFIC		/* keeping heavy talkers together */
 };
 
 struct plan_move {
@@ -87,6 +99,9 @@ struct plan_move {
 	double		 dst_before, dst_after;
 	double		 imb_before, imb_after;	/* weighted CV */
 	double		 time_s, downtime_s;	/* predicted */
+	/* keep-together: heavy traffic the move brings together or splits */
+	double		 kept_bps, split_bps;
+	size_t		 kept_with, split_from;	/* the heaviest partner, or PLAN_NONE */
 };
 
 /*
@@ -149,5 +164,13 @@ double	planner_imbalance(const struct plan_input *, const double *cpu,
 double	planner_hot_level(const struct policy *);
 
 const char *plan_reason_name(enum plan_reason);
+
+/*
+ * Words for the heavy traffic a move keeps together or splits, such as
+ * "keeps web-1 with db-1 (24.0 MiB/s)"; an empty string when it has
+ * none (or no keep-together rule).  in is the plan's input, for names.
+ */
+void	plan_traffic_words(const struct plan_input *, const struct plan_move *,
+	    char *buf, size_t len);
 
 #endif

@@ -4,7 +4,13 @@
  * the daemon's own path (model -> plan_view -> planner) with the default
  * policy, and the balancer's memory per VM (model + view + pass).
  *
- *   bench/plan [--sizes 1000x50000,10000x500000] [--seed N]
+ *   bench/plan [--sizes 1000x50000,10000x500000] [--seed N] [--traffic]
+ *
+ * --traffic adds `keep-together traffic above 10MiB/s` to the policy and
+ * a traffic matrix fed through balancer/traffic.c as the daemon's is:
+ * each host reports one heavy pair from one of its VMs to a VM of the
+ * next host (more pairs than the matrix keeps, so its bound is hit);
+ * the time then includes building the planner's pairs from it.
  *
  * Prints per size: plan hosts=H vms=V seconds=S bytes_per_vm=B moves=M
  * Targets: 1,000 hosts / 50,000 VMs <= 0.5 s, 10,000 / 500,000 <= 5 s,
@@ -21,6 +27,7 @@
 #include "plan_view.h"
 #include "planner.h"
 #include "policy.h"
+#include "traffic.h"
 #include "util.h"
 
 struct size {
@@ -28,6 +35,7 @@ struct size {
 };
 
 static uint64_t	 rng = 88172645463325252ULL;
+static struct traffic *tm;	/* --traffic: the matrix, else NULL */
 
 static double
 rnd(void)
@@ -50,6 +58,39 @@ rss_bytes(void)
 		rss = 0;
 	fclose(f);
 	return rss * sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * The traffic section of host h's second report: its VM 0 sends 20 to
+ * 60 MiB/s to VM 1 of host h - 1 (1-in-10 sampled, over 10 s).
+ */
+static void
+feed_traffic(wire_report *r, size_t h, size_t hosts)
+{
+	static Ballast__V1__Traffic		 t;
+	static Ballast__V1__TrafficPair		 p, *pp = &p;
+	static Ballast__V1__Endpoint		 s, d;
+	static uint8_t				 su[16], du[16];
+	char					 name[32];
+
+	ballast__v1__traffic__init(&t);
+	ballast__v1__traffic_pair__init(&p);
+	ballast__v1__endpoint__init(&s);
+	ballast__v1__endpoint__init(&d);
+	snprintf(name, sizeof(name), "vm%u-0", (unsigned)h);
+	util_uuid_from_name("bench-plan-vm", name, su);
+	snprintf(name, sizeof(name), "vm%u-1", (unsigned)((h + hosts - 1) % hosts));
+	util_uuid_from_name("bench-plan-vm", name, du);
+	s.vm = (ProtobufCBinaryData){ 16, su };
+	d.vm = (ProtobufCBinaryData){ 16, du };
+	p.src = &s;
+	p.dst = &d;
+	p.bytes = (uint64_t)(20 + h % 41) << 20;	/* x10 / 10 s */
+	t.window_ms = 10000;
+	t.sample_every = 10;
+	t.pairs = &pp;
+	t.n_pairs = 1;
+	r->traffic = &t;
 }
 
 /* Two reports per host: the second gives every VM its rates. */
@@ -105,7 +146,12 @@ feed(struct model *m, size_t hosts, size_t vms)
 			}
 			r.vms = vp;
 			r.n_vms = per;
+			r.traffic = NULL;
+			if (tm != NULL && k == 1)
+				feed_traffic(&r, h, hosts);
 			model_apply_report(m, &r, (int64_t)(k * 10000));
+			if (tm != NULL)
+				traffic_apply_report(tm, m, &r);
 		}
 	}
 	free(vm);
@@ -129,23 +175,28 @@ run(const struct size *sz, const struct policy *pol)
 	memset(&pv, 0, sizeof(pv));
 	memset(&plan, 0, sizeof(plan));
 	r0 = rss_bytes();
-	if ((m = model_new(&lim)) == NULL)
+	if ((m = model_new(&lim)) == NULL ||
+	    (pol->keep_together.set && (tm = traffic_new(NULL)) == NULL))
 		exit(1);
 	feed(m, sz->hosts, sz->vms);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (plan_view_build(&pv, m, pol, NULL, 20000) < 0 ||
+	    plan_view_traffic(&pv, m, tm) < 0 ||
 	    planner_run(&pv.in, &plan) < 0)
 		exit(1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r1 = rss_bytes();
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("plan hosts=%zu vms=%zu seconds=%.3f bytes_per_vm=%.0f moves=%zu "
-	    "hot=%zu\n", sz->hosts, model_vm_count(m), secs,
-	    (double)(r1 - r0) / (double)sz->vms, plan.nmoves, plan.hot_hosts);
+	    "hot=%zu pairs=%zu\n", sz->hosts, model_vm_count(m), secs,
+	    (double)(r1 - r0) / (double)sz->vms, plan.nmoves, plan.hot_hosts,
+	    pv.in.npairs);
 	fflush(stdout);
 	plan_free(&plan);
 	plan_view_free(&pv);
 	model_free(m);
+	traffic_free(tm);
+	tm = NULL;
 }
 
 int
@@ -154,18 +205,21 @@ main(int argc, char *argv[])
 	static const struct option opts[] = {
 		{ "sizes", required_argument, NULL, 's' },
 		{ "seed", required_argument, NULL, 'r' },
+		{ "traffic", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct size	 sizes[8] = { { 1000, 50000 }, { 10000, 500000 } };
 	struct policy	*pol;
 	size_t		 n = 2, i;
 	char		*p, *comma;
-	int		 ch;
+	int		 ch, traffic = 0;
 	int64_t		 v;
 	unsigned long	 h, vm;
 
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch == 'r' && util_parse_i64(optarg, 1, INT64_MAX, &v) == 0)
+		if (ch == 't')
+			traffic = 1;
+		else if (ch == 'r' && util_parse_i64(optarg, 1, INT64_MAX, &v) == 0)
 			rng = (uint64_t)v;
 		else if (ch == 's') {
 			for (n = 0, p = optarg; p != NULL && n < 8; p = comma) {
@@ -175,7 +229,8 @@ main(int argc, char *argv[])
 					sizes[n++] = (struct size){ h, vm };
 			}
 		} else {
-			fprintf(stderr, "usage: plan [--sizes HxV,...] [--seed N]\n");
+			fprintf(stderr, "usage: plan [--sizes HxV,...] [--seed N] "
+			    "[--traffic]\n");
 			return 2;
 		}
 	}
@@ -184,9 +239,15 @@ main(int argc, char *argv[])
 	policy_defaults(pol);
 	pol->per_pass = 50;
 	pol->hot[POLICY_CPU].for_s = 0;	/* two reports: hot from the first */
+	if (traffic) {
+		pol->keep_together.set = 1;
+		pol->keep_together.min_bps = 10 << 20;
+		pol->keep_together.weight = 1;
+	}
 	printf("plan: one pass, default policy with per-pass 50 and hot from "
-	    "the first report, one host in ten hot; targets 1000x50000 <= 0.5 s, 10000x500000 <= 5 s, "
-	    "<= 2048 bytes per VM\n");
+	    "the first report, one host in ten hot%s; targets 1000x50000 <= 0.5 s, 10000x500000 <= 5 s, "
+	    "<= 2048 bytes per VM\n", traffic ? ", keep-together over a "
+	    "traffic matrix of one heavy pair per host" : "");
 	for (i = 0; i < n; i++)
 		run(&sizes[i], pol);
 	free(pol);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@ struct qplan {
 	double		*hist;		/* VM CPU, MEAN_SLOTS per VM */
 	size_t		*prev;		/* VM's host before its last move */
 	struct plan	 plan;
+	struct plan_pair *pairs;	/* qplan_traffic, or NULL */
+	size_t		 npairs;
 };
 
 struct qplan *
@@ -78,6 +81,7 @@ qplan_free(struct qplan *qp)
 	free(qp->vms);
 	free(qp->hist);
 	free(qp->prev);
+	free(qp->pairs);
 	free(qp);
 }
 
@@ -132,6 +136,29 @@ qplan_snapshot(struct qplan *qp, const struct qsim *q)
 	}
 }
 
+int
+qplan_traffic(struct qplan *qp, const struct simtraffic *st)
+{
+	size_t	 i, k, a, b;
+
+	free(qp->pairs);
+	qp->npairs = 0;
+	if ((qp->pairs = calloc(st->n + 1, sizeof(*qp->pairs))) == NULL)
+		return -ENOMEM;
+	/* both directions of a pair as one, as the daemon's view has them */
+	for (i = 0; i < st->n; i++) {
+		a = st->p[i].src < st->p[i].dst ? st->p[i].src : st->p[i].dst;
+		b = st->p[i].src < st->p[i].dst ? st->p[i].dst : st->p[i].src;
+		for (k = 0; k < qp->npairs; k++)
+			if (qp->pairs[k].a == a && qp->pairs[k].b == b)
+				break;
+		if (k == qp->npairs)
+			qp->pairs[qp->npairs++] = (struct plan_pair){ a, b, 0 };
+		qp->pairs[k].bps += st->p[i].bps;
+	}
+	return 0;
+}
+
 size_t
 qplan_policy(const struct qsim *q, void *arg, struct qmove *out, size_t max)
 {
@@ -145,6 +172,8 @@ qplan_policy(const struct qsim *q, void *arg, struct qmove *out, size_t max)
 	in.nhosts = qp->nhosts;
 	in.vms = qp->vms;
 	in.nvms = qp->nvms;
+	in.pairs = qp->pairs;
+	in.npairs = qp->npairs;
 	if (planner_run(&in, &qp->plan) < 0)
 		return 0;
 	for (k = 0; k < qp->plan.nmoves && n < max; k++) {

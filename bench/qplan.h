@@ -9,6 +9,7 @@
 #define BALLAST_QPLAN_H
 
 #include "qsim.h"
+#include "simtraffic.h"
 #include "trace.h"
 
 struct qplan;
@@ -17,6 +18,13 @@ struct qplan;
 struct qplan	*qplan_new(const struct trace_set *, size_t nhosts,
 		    const char *policy_path, char *err, size_t errlen);
 void		 qplan_free(struct qplan *);
+
+/*
+ * The traffic between the trace's VMs (by index), for a policy's
+ * keep-together rule: each pass then sees every pair, both directions
+ * summed.  0 or -ENOMEM.
+ */
+int		 qplan_traffic(struct qplan *, const struct simtraffic *);
 
 /* A qsim_policy: arg is a struct qplan. */
 size_t		 qplan_policy(const struct qsim *, void *arg, struct qmove *,

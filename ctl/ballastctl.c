@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "fmt.h"
+#include "fmt_traffic.h"
 #include "log.h"
 #include "policy.h"
 #include "report.h"
@@ -71,6 +72,8 @@ static const char ctl_help[] =
 	" candidates\n"
 	"  migrations          the recent migrations, newest first\n"
 	"  maintenance         the hosts in maintenance\n"
+	"  traffic             the top talking VM pairs, each host's traffic to\n"
+	"                      other hosts and the cluster's cross-host share\n"
 	"  policy show         the policy in force and its last reload\n"
 	"  policy check FILE   check a policy file (ballast.policy(5));"
 	" needs no\n"
@@ -1255,6 +1258,14 @@ cmd_migrate(const struct ctl *ctl, int nargs, char **args)
 	return ctl->wait ? ctl_wait(ctl, n) : 0;
 }
 
+static int
+cmd_traffic(const struct ctl *ctl, int nargs, char **args)
+{
+	(void)nargs;
+	(void)args;
+	return ctl_simple(ctl, "/api/v1/traffic", fmt_traffic, "an object");
+}
+
 static const struct cmd ctl_cmds[] = {
 	{ "status",	0, 0, CMD_JSON,		"status",	cmd_status },
 	{ "hosts",	0, 0, CMD_JSON,		"hosts",	cmd_hosts },
@@ -1273,6 +1284,7 @@ static const struct cmd ctl_cmds[] = {
 	{ "cancel",	1, 1, CMD_JSON,		"cancel ID",	cmd_cancel },
 	{ "maintenance", 0, 2, CMD_JSON,
 	    "maintenance [enter|exit HOST]", cmd_maintenance },
+	{ "traffic",	0, 0, CMD_JSON,		"traffic",	cmd_traffic },
 };
 
 /*

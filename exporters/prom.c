@@ -431,6 +431,100 @@ prom_rrd(struct pbuf *b, const struct rrdx_stats *r)
 	    r->connected && !r->direct);
 }
 
+/* Per host: bytes/s its VMs send to VMs on other hosts. */
+static void
+prom_traffic_hosts(struct pbuf *b, const struct model *m,
+    const struct traffic *t, struct traffic_cross *c)
+{
+	const struct model_host	*h;
+	size_t			 i, n = model_host_count(m);
+	double			*per = calloc(n + 1, sizeof(*per));
+	char			 lab[320];
+
+	if (per == NULL) {
+		b->oom = 1;
+		return;
+	}
+	traffic_cross(t, m, per, c);
+	pb_family(b, "ballast_traffic_cross_host_bytes_per_second", "gauge",
+	    "Bytes/s the host's VMs send to VMs on other hosts (sampled, "
+	    "smoothed).");
+	for (i = 0; (h = model_host_at(m, i)) != NULL; i++) {
+		prom_host_labels(h, lab, sizeof(lab));
+		pb_sample(b, "ballast_traffic_cross_host_bytes_per_second", lab,
+		    per[i]);
+	}
+	free(per);
+}
+
+/* The top pairs, labelled by their VMs and hosts. */
+static void
+prom_traffic_pairs(struct pbuf *b, const struct model *m,
+    const struct traffic *t)
+{
+	struct traffic_pair	 top[PROM_TRAFFIC_PAIRS];
+	const struct model_vm	*s, *d;
+	char			 e[4][2 * WIRE_MAX_VM_NAME + 2], lab[1100];
+	size_t			 i, n;
+
+	n = traffic_top(t, top, PROM_TRAFFIC_PAIRS);
+	pb_family(b, "ballast_traffic_pair_bytes_per_second", "gauge",
+	    "Bytes/s from one VM to another, the top pairs (sampled, "
+	    "smoothed).");
+	for (i = 0; i < n && i < PROM_TRAFFIC_PAIRS; i++) {
+		if ((s = model_vm_by_uuid(m, top[i].src)) == NULL ||
+		    (d = model_vm_by_uuid(m, top[i].dst)) == NULL)
+			continue;
+		prom_escape(s->name, 0, e[0], sizeof(e[0]));
+		prom_escape(d->name, 0, e[1], sizeof(e[1]));
+		prom_escape(s->host ? s->host->name : "", 0, e[2], sizeof(e[2]));
+		prom_escape(d->host ? d->host->name : "", 0, e[3], sizeof(e[3]));
+		snprintf(lab, sizeof(lab), "src=\"%s\",dst=\"%s\",src_host=\"%s\","
+		    "dst_host=\"%s\"", e[0], e[1], e[2], e[3]);
+		pb_sample(b, "ballast_traffic_pair_bytes_per_second", lab,
+		    top[i].bps);
+	}
+}
+
+static void
+prom_traffic(struct pbuf *b, const struct model *m, const struct traffic *t)
+{
+	const struct traffic_stats	*st = traffic_stats(t);
+	struct traffic_cross		 c;
+
+	prom_traffic_hosts(b, m, t, &c);
+	prom_traffic_pairs(b, m, t);
+	pb_single(b, "ballast_traffic_vm_bytes_per_second", "gauge",
+	    "Bytes/s between VMs of the cluster.", c.vm_bps);
+	pb_single(b, "ballast_traffic_cross_host_total_bytes_per_second",
+	    "gauge", "Bytes/s between VMs on different hosts.", c.cross_bps);
+	pb_single(b, "ballast_traffic_cross_host_ratio", "gauge",
+	    "Fraction of the VM-to-VM traffic that crosses hosts.", c.fraction);
+	pb_single(b, "ballast_traffic_external_bytes_per_second", "gauge",
+	    "Bytes/s to or from no known VM.", c.external_bps);
+	pb_family(b, "ballast_traffic_pairs_total", "counter",
+	    "Traffic pairs in host reports, by what became of them.");
+	pb_sample(b, "ballast_traffic_pairs_total", "outcome=\"counted\"",
+	    (double)st->pairs_counted);
+	pb_sample(b, "ballast_traffic_pairs_total", "outcome=\"duplicate\"",
+	    (double)st->pairs_dup);
+	pb_sample(b, "ballast_traffic_pairs_total", "outcome=\"external\"",
+	    (double)st->pairs_external);
+	pb_single(b, "ballast_traffic_pairs_evicted_total", "counter",
+	    "Pairs dropped from the matrix by its bound.",
+	    (double)st->pairs_evicted);
+	pb_single(b, "ballast_traffic_captured_packets_total", "counter",
+	    "Packets the hosts' capture saw.", (double)st->captured);
+	pb_family(b, "ballast_traffic_dropped_packets_total", "counter",
+	    "Packets the hosts' capture lost, by where.");
+	pb_sample(b, "ballast_traffic_dropped_packets_total",
+	    "where=\"buffer\"", (double)st->dropped);
+	pb_sample(b, "ballast_traffic_dropped_packets_total",
+	    "where=\"interface\"", (double)st->if_dropped);
+	pb_single(b, "ballast_traffic_capture_errors_total", "counter",
+	    "Capture errors the hosts reported.", (double)st->errors);
+}
+
 int
 prom_render(const struct prom_sources *src, char **out, size_t *len)
 {
@@ -449,6 +543,8 @@ prom_render(const struct prom_sources *src, char **out, size_t *len)
 	prom_plan(&b, src->plan);
 	if (src->rrd != NULL)
 		prom_rrd(&b, src->rrd);
+	if (src->traffic != NULL)
+		prom_traffic(&b, src->model, src->traffic);
 	pb_single(&b, "ballast_uptime_seconds", "gauge",
 	    "Seconds since the balancer started.", src->uptime_s);
 	pb_reserve(&b, 1);

@@ -27,6 +27,11 @@
  * balancer itself: ballast_reports_*_total, ballast_plan_passes_total,
  * ballast_migrations_total{outcome}, ballast_cluster_imbalance,
  * ballast_cluster_hot_hosts and, with an RRD exporter, ballast_rrd_*.
+ * With a traffic matrix (traffic.h): ballast_traffic_* -- per host, the
+ * bytes/s its VMs send to VMs on other hosts; for the cluster, VM-to-VM,
+ * cross-host and external bytes/s and the cross-host fraction; the top
+ * PROM_TRAFFIC_PAIRS pairs (labels src, dst, src_host, dst_host); the
+ * matrix's pair and capture counters.
  *
  * Every family has its HELP and TYPE lines and its samples together.
  * Label values are escaped (\\, \" and \n), as is HELP text.
@@ -41,6 +46,7 @@
 #include "ingest.h"
 #include "model.h"
 #include "rrd.h"
+#include "traffic.h"
 
 #define PROM_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 
@@ -55,8 +61,11 @@ struct prom_sources {
 	const struct ingest_stats	*ingest;	/* NULL: zeros */
 	const struct prom_plan_stats	*plan;		/* NULL: zeros */
 	const struct rrdx_stats		*rrd;		/* NULL: no ballast_rrd_* */
+	const struct traffic		*traffic;	/* NULL: no ballast_traffic_* */
 	double				 uptime_s;
 };
+
+#define PROM_TRAFFIC_PAIRS	20
 
 /*
  * Renders the exposition into a malloc'd, NUL-terminated buffer the

@@ -225,7 +225,7 @@ pp_count(struct pp *pp, const char *what, int64_t lo, int64_t hi,
 }
 
 /* A plain decimal number from lo to hi. */
-static int
+int
 pp_number(struct pp *pp, const char *what, double lo, double hi,
     double *out)
 {
@@ -443,10 +443,12 @@ pp_min_benefit(struct pp *pp)
 	return pp_number(pp, "min-benefit", 0, 1, &pp->p->min_benefit);
 }
 
-static int
-pp_bandwidth(struct pp *pp)
+int
+pp_rate(struct pp *pp, const char *what, uint64_t lo, uint64_t hi,
+    uint64_t *out)
 {
-	uint64_t	 v, lo = (uint64_t)1 << 20, hi = (uint64_t)1 << 40;
+	char		 los[UNITS_BUF], his[UNITS_BUF];
+	uint64_t	 v;
 	int		 rc;
 
 	if ((rc = pp_value(pp, "a rate such as 1GiB/s or 100MiB/s")) < 0)
@@ -456,11 +458,20 @@ pp_bandwidth(struct pp *pp)
 		return pp_error(pp, "bad rate \"%s\": write a whole number, a "
 		    "unit (KiB, MiB, GiB or TiB) and /s, such as 1GiB/s",
 		    pp->lx.text);
+	units_fmt_rate(lo, los, sizeof(los));
+	units_fmt_rate(hi, his, sizeof(his));
 	if (rc < 0 || v < lo || v > hi)
-		return pp_error(pp, "bandwidth must be from 1MiB/s to 1TiB/s, "
-		    "not \"%s\"", pp->lx.text);
-	pp->p->bandwidth = v;
+		return pp_error(pp, "%s must be from %s to %s, not \"%s\"",
+		    what, los, his, pp->lx.text);
+	*out = v;
 	return 0;
+}
+
+static int
+pp_bandwidth(struct pp *pp)
+{
+	return pp_rate(pp, "bandwidth", (uint64_t)1 << 20, (uint64_t)1 << 40,
+	    &pp->p->bandwidth);
 }
 
 static int
@@ -658,6 +669,7 @@ pp_statement(struct pp *pp)
 		{ "hot", pp_hot },
 		{ "imbalance", pp_imbalance },
 		{ "interval", pp_interval },
+		{ "keep-together", pp_keep_together },
 		{ "maintenance", pp_maintenance },
 		{ "migration", pp_migration },
 		{ "mode", pp_mode },

@@ -12,6 +12,7 @@
 #define BALLAST_POLICY_PARSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "conf_lex.h"
 #include "policy.h"
@@ -59,9 +60,17 @@ int	pp_word(struct pp *, const char *word);
 int	pp_choice(struct pp *, const char *what, const char *const *words,
 	    size_t n);
 
+/* A plain decimal number from lo to hi, into *out. */
+int	pp_number(struct pp *, const char *what, double lo, double hi,
+	    double *out);
+/* A rate ("100MiB/s") from lo to hi bytes/s, into *out. */
+int	pp_rate(struct pp *, const char *what, uint64_t lo, uint64_t hi,
+	    uint64_t *out);
+
 /* The statements of parse_rule.c; the keyword is the current token. */
 int	pp_rule(struct pp *);
 int	pp_pin(struct pp *);
 int	pp_maintenance(struct pp *);
+int	pp_keep_together(struct pp *);
 
 #endif

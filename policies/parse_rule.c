@@ -6,6 +6,7 @@
  *   rule "NAME" must|should run|avoid vms "GLOB"... [on] hosts "GLOB"...
  *   pin vms "GLOB"...
  *   maintenance hosts "GLOB"...
+ *   keep-together traffic above RATE [weight W]
  *
  * Names and globs are always in double quotes, so that a list of them
  * ends unambiguously at the next keyword.
@@ -188,4 +189,39 @@ pp_maintenance(struct pp *pp)
 		return rc;
 	return pp_globs(pp, "host", "hosts in maintenance",
 	    &pp->p->maintenance);
+}
+
+/* keep-together traffic above RATE [weight W], once per policy. */
+int
+pp_keep_together(struct pp *pp)
+{
+	struct policy_keep	 k;
+	int			 rc;
+
+	if (pp->p->keep_together.set)
+		return pp_error(pp, "keep-together is already set at line %d: "
+		    "one threshold per policy", pp->p->keep_together.line);
+	memset(&k, 0, sizeof(k));
+	k.set = 1;
+	k.weight = 1.0;
+	k.line = pp->lx.tline;
+	if ((rc = pp_word(pp, "traffic")) < 0)
+		return rc;
+	if (pp_next(pp) == CONF_T_ERROR && pp->lx.p < pp->lx.end &&
+	    *pp->lx.p == '>')
+		return pp_error(pp, "write \"above\", not '>', as in: "
+		    "keep-together traffic above 10MiB/s");
+	pp_unread(pp);
+	if ((rc = pp_word(pp, "above")) < 0 ||
+	    (rc = pp_rate(pp, "the keep-together threshold", 1024,
+	    (uint64_t)1 << 40, &k.min_bps)) < 0)
+		return rc;
+	if (pp_next(pp) == CONF_T_WORD && strcmp(pp->lx.text, "weight") == 0) {
+		if ((rc = pp_number(pp, "the keep-together weight", 0.1, 10,
+		    &k.weight)) < 0)
+			return rc;
+	} else
+		pp_unread(pp);
+	pp->p->keep_together = k;
+	return 0;
 }

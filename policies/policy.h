@@ -66,6 +66,20 @@ struct policy_rule {
 	int			 line;		/* in the policy file */
 };
 
+/*
+ * keep-together traffic above RATE [weight W]: a soft rule for VM pairs
+ * whose traffic (both ways, bytes/s) is at least min_bps: the planner
+ * favours a destination that hosts a VM's heavy partners, counts a move
+ * away from them as a cost, and brings split pairs together when
+ * capacity, must rules and budgets allow.
+ */
+struct policy_keep {
+	int		 set;
+	uint64_t	 min_bps;
+	double		 weight;	/* default 1 */
+	int		 line;
+};
+
 /* A level (fraction of capacity, 0..1) held for a duration. */
 struct policy_threshold {
 	int		 set;
@@ -109,6 +123,7 @@ struct policy {
 
 	struct policy_rule	 rules[POLICY_MAX_RULES];
 	size_t			 nrules;
+	struct policy_keep	 keep_together;		/* default off */
 	struct policy_sel	 pinned;		/* never moved */
 	struct policy_sel	 maintenance;		/* hosts to evacuate */
 };

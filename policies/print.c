@@ -153,6 +153,20 @@ print_rule(const struct policy_rule *r, FILE *f)
 }
 
 static void
+print_keep(const struct policy_keep *k, FILE *f)
+{
+	char	 rate[UNITS_BUF];
+
+	if (!k->set) {
+		fputs("# no keep-together\n", f);
+		return;
+	}
+	units_fmt_rate(k->min_bps, rate, sizeof(rate));
+	fprintf(f, "keep-together traffic above %s weight %g\n", rate,
+	    k->weight);
+}
+
+static void
 print_placement(const struct policy *p, FILE *f)
 {
 	size_t	 i;
@@ -167,6 +181,7 @@ print_placement(const struct policy *p, FILE *f)
 		fputc('\n', f);
 	} else
 		fputs("# no pinned VMs\n", f);
+	print_keep(&p->keep_together, f);
 	if (p->maintenance.n > 0) {
 		fputs("maintenance hosts", f);
 		print_sel(f, &p->maintenance);

@@ -52,8 +52,8 @@ sim_slot(const struct sim_cluster *c, int64_t t_ms)
 	return c->ts->slot0 + s;
 }
 
-static long
-sim_vm_by_name(const struct sim_cluster *c, const char *name)
+long
+sim_cluster_vm(const struct sim_cluster *c, const char *name)
 {
 	size_t	 i;
 
@@ -88,7 +88,7 @@ sim_place_file(struct sim_cluster *c, char *err, size_t errlen)
 			    c->p.placement_name, lineno);
 			return -EINVAL;
 		}
-		if ((v = sim_vm_by_name(c, vm)) < 0 ||
+		if ((v = sim_cluster_vm(c, vm)) < 0 ||
 		    (h = sim_cluster_host(c, host)) < 0) {
 			snprintf(err, errlen, "%s:%d: no %s named \"%s\"",
 			    c->p.placement_name, lineno, v < 0 ? "VM" : "host",
@@ -134,6 +134,23 @@ sim_place(struct sim_cluster *c, char *err, size_t errlen)
 	return 0;
 }
 
+/* VM i's MAC and IPv4 address, from its index (up to 2^24 VMs). */
+static void
+sim_vm_addrs(struct sim_vm *vm, size_t i)
+{
+	uint32_t	 n = (uint32_t)(i + 1);
+
+	vm->mac[0] = 0x52;
+	vm->mac[1] = 0x54;
+	vm->mac[2] = 0x00;
+	vm->mac[3] = vm->ip[1] = (uint8_t)(n >> 16);
+	vm->mac[4] = vm->ip[2] = (uint8_t)(n >> 8);
+	vm->mac[5] = vm->ip[3] = (uint8_t)n;
+	vm->ip[0] = 10;
+	vm->addrs[0] = (ProtobufCBinaryData){ 6, vm->mac };
+	vm->addrs[1] = (ProtobufCBinaryData){ 4, vm->ip };
+}
+
 int
 sim_cluster_init(struct sim_cluster *c, const struct trace_set *ts,
     const struct sim_params *p, char *err, size_t errlen)
@@ -169,6 +186,7 @@ sim_cluster_init(struct sim_cluster *c, const struct trace_set *ts,
 		util_uuid_from_name("ballast-sim-vm", ts->vms[i].name,
 		    c->vms[i].uuid);
 		c->vms[i].mem_bytes = sim_vm_mem(c, &c->vms[i], ts->slot0);
+		sim_vm_addrs(&c->vms[i], i);
 	}
 	if ((rc = sim_place(c, err, errlen)) < 0) {
 		sim_cluster_free(c);
@@ -359,6 +377,8 @@ sim_fill_vm(const struct sim_cluster *c, const struct sim_vm *vm, wire_vm *s,
 	s->net_tx_pkts = sim_u64(vm->c.tx_pkts);
 	dirty->bytes_per_s = sim_u64(vm->dirty_bps);
 	s->dirty = dirty;
+	s->addrs = (ProtobufCBinaryData *)(uintptr_t)vm->addrs;
+	s->n_addrs = 2;
 	(void)c;
 }
 

@@ -68,6 +68,10 @@ struct sim_vm {
 	double		 mem_bytes;	/* RSS now */
 	double		 dirty_bps;
 	struct sim_migration *mig;	/* NULL unless migrating */
+	/* its interface: MAC 52:54:00:xx:xx:xx and IPv4 10.x.x.x from its
+	   index, reported in VmSample.addrs */
+	uint8_t		 mac[6], ip[4];
+	ProtobufCBinaryData addrs[2];
 };
 
 struct sim_host {
@@ -145,5 +149,8 @@ int	sim_cluster_cancel(struct sim_cluster *, uint64_t id,
 
 /* Index of the host named name, or -1. */
 long	sim_cluster_host(const struct sim_cluster *, const char *name);
+
+/* Index of the VM named name, or -1. */
+long	sim_cluster_vm(const struct sim_cluster *, const char *name);
 
 #endif

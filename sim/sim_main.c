@@ -17,6 +17,8 @@
 #include "log.h"
 #include "publisher.h"
 #include "synth.h"
+#include "conf_file.h"
+#include "simtraffic.h"
 #include "trace.h"
 #include "util.h"
 
@@ -45,6 +47,8 @@ struct sim_opts {
 	struct sim_params p;
 	struct sim_mute	 mutes[MAX_MUTES];
 	size_t		 nmutes;
+	const char	*traffic;	/* --traffic FILE */
+	size_t		 traffic_synth;	/* --traffic-synth N pairs */
 };
 
 struct sim_cmd {
@@ -68,6 +72,8 @@ struct sim {
 	uint64_t	 steps, reports;
 	size_t		 cur_host;	/* for the command callback */
 	char		*placement;	/* placement file text */
+	struct simtraffic tr;		/* the traffic matrix, maybe empty */
+	struct simtraffic_buf *tb;	/* one host's traffic section */
 	struct log_complaint stalled;	/* replay without acknowledgements */
 };
 
@@ -107,6 +113,10 @@ usage(FILE *f)
 "  --replay             lockstep with ballast-balancerd --replay: the next\n"
 "                       step is sent once every host's report is\n"
 "                       acknowledged (--speed is then ignored)\n"
+"  --traffic FILE       a traffic matrix: \"VM-A VM-B RATE\" lines, A sending\n"
+"                       RATE bytes/s (e.g. 24MiB/s) to B, reported as a\n"
+"                       collector's pcap source would\n"
+"  --traffic-synth N    a seeded matrix of N random pairs instead (--seed)\n"
 "  --mute HOST:SECONDS  HOST stops reporting after SECONDS real seconds\n"
 "                       (a collector that died; may be repeated)\n"
 "  -v, --verbose        debug logging\n"
@@ -192,6 +202,10 @@ parse_opt(struct sim_opts *o, int ch, const char *arg)
 		o->seed = (uint64_t)n; return 0;
 	case 'o': o->loop = 0; return 0;
 	case 'y': o->replay = 1; return 0;
+	case 'T': o->traffic = arg; return 0;
+	case 'X': if (parse_count("--traffic-synth", arg, 1, 1000000, &n))
+			return -1;
+		o->traffic_synth = (size_t)n; return 0;
 	case 'M':
 		if (parse_mute(o, arg) == 0)
 			return 0;
@@ -233,6 +247,8 @@ parse_args(struct sim_opts *o, int argc, char *argv[])
 		{ "once", no_argument, NULL, 'o' },
 		{ "replay", no_argument, NULL, 'y' },
 		{ "mute", required_argument, NULL, 'M' },
+		{ "traffic", required_argument, NULL, 'T' },
+		{ "traffic-synth", required_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'W' },
@@ -345,6 +361,38 @@ load_workload(struct sim *s)
 	}
 	log_info("synthetic workload: %zu VMs, seed %llu", s->ts->nvms,
 	    (unsigned long long)sp.seed);
+	return 0;
+}
+
+/* --traffic FILE or --traffic-synth N: the matrix the hosts report. */
+static int
+load_traffic(struct sim *s)
+{
+	char	 err[512], *text = NULL;
+	size_t	 len = 0;
+	int	 rc;
+
+	if (s->o.traffic == NULL && s->o.traffic_synth == 0)
+		return 0;
+	if ((s->tb = calloc(1, sizeof(*s->tb))) == NULL)
+		fatalx("out of memory");
+	if (s->o.traffic != NULL) {
+		if ((rc = conf_file_read(s->o.traffic, &text, &len, err,
+		    sizeof(err))) == 0)
+			rc = simtraffic_parse(&s->tr, &s->c, s->o.traffic, text,
+			    err, sizeof(err));
+		free(text);
+	} else {
+		rc = simtraffic_synth(&s->tr, s->c.nvms, s->o.seed,
+		    s->o.traffic_synth, 64.0 * 1048576);
+		snprintf(err, sizeof(err), "--traffic-synth: %s", strerror(-rc));
+	}
+	if (rc < 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	log_info("traffic: %zu VM pairs, the heaviest %.1f MiB/s",
+	    s->tr.n, s->tr.n ? s->tr.p[0].bps / 1048576 : 0.0);
 	return 0;
 }
 
@@ -502,6 +550,9 @@ step(struct sim *s, int64_t elapsed_ms)
 			continue;
 		sim_cluster_report(&s->c, i, &r, &cap, &cnt, s->vms, s->vmp,
 		    s->dirty);
+		if (s->tr.n > 0)
+			simtraffic_report(&s->tr, &s->c, i,
+			    (uint32_t)(s->o.step_s * 1000), s->tb, &r);
 		/* in replay the step is the clock the balancer runs on */
 		r.interval_ms = (uint32_t)(s->o.replay ? s->o.step_s * 1000 :
 		    s->o.step_s / s->o.speed * 1000);
@@ -631,6 +682,8 @@ main(int argc, char *argv[])
 		log_warnx("%s", err);
 		return 1;
 	}
+	if (load_traffic(&s) < 0)
+		return 1;
 	for (i = 0; i < s.o.nmutes; i++)
 		if (sim_cluster_host(&s.c, s.o.mutes[i].host) < 0)
 			fatalx("--mute: no host named %s (hosts are hv01..)",
@@ -653,6 +706,8 @@ main(int argc, char *argv[])
 	free(s.vms);
 	free(s.vmp);
 	free(s.dirty);
+	simtraffic_free(&s.tr);
+	free(s.tb);
 	sim_cluster_free(&s.c);
 	trace_free(s.ts);
 	free(s.placement);

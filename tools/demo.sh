@@ -26,8 +26,9 @@ if ! kill -0 "$BAL" 2>/dev/null; then
 	kill "$RRDCD" 2>/dev/null || true
 	exit 1
 fi
-# one simulated minute per real second of a synthetic day: lively graphs
-bin/ballast-sim --hosts 16 --vms 200 --speed 60 --step 60 &
+# one simulated minute per real second of a synthetic day: lively graphs;
+# 40 seeded VM pairs talk to each other (ballastctl traffic)
+bin/ballast-sim --hosts 16 --vms 200 --speed 60 --step 60 --traffic-synth 40 &
 SIM=$!
 stop() {
 	trap - INT TERM EXIT

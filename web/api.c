@@ -10,6 +10,7 @@
 #include "api_util.h"
 #include "api_plan.h"
 #include "api_report.h"
+#include "api_traffic.h"
 #include "assets.h"
 #include "graph.h"
 #include "util.h"
@@ -156,6 +157,7 @@ api_metrics(const struct api_ctx *a, struct http_response *r, int64_t now_ms)
 	src.ingest = a->ingest;
 	src.plan = a->plan;
 	src.rrd = a->rrd != NULL ? rrdx_stats(a->rrd) : NULL;
+	src.traffic = a->traffic;
 	src.uptime_s = (double)(now_ms - a->start_ms) / 1000.0;
 	if (prom_render(&src, &r->body, &r->len) < 0) {
 		api_error(r, 500, "out of memory");
@@ -270,6 +272,8 @@ api_handle(void *arg, const struct http_request *req, struct http_response *r)
 		api_vms(a, rest, r);
 	else if (strcmp(p, "report/capacity") == 0)
 		api_report_capacity(a, req, r);
+	else if (strcmp(p, "traffic") == 0)
+		api_traffic(a, req, r);
 	else
 		api_error(r, 404, "no such endpoint");
 }

@@ -8,6 +8,7 @@
  *   GET /api/v1/vms             array of VMs
  *   GET /api/v1/vms/{uuid}      one VM
  *   GET /api/v1/report/capacity the capacity report (api_report.h)
+ *   GET /api/v1/traffic         the VM-to-VM traffic matrix (api_traffic.h)
  *
  *
  * and, beside the API, read-only too:
@@ -35,6 +36,7 @@
 /* What the API reads; all of it owned by the daemon. */
 struct api_ctx {
 	const struct model		*model;
+	const struct traffic		*traffic;	/* NULL: none */
 	const struct ingest_stats	*ingest;
 	int64_t				 start_ms;	/* monotonic */
 	const struct rrdx		*rrd;		/* NULL: no history */

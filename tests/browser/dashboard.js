@@ -191,6 +191,36 @@ async function policyChecks(page) {
 	await shot(page, '8-policy');
 }
 
+// The sim carries vm-2 (hv02) -> vm-4 (hv04) at 24 MiB/s: the traffic
+// page lists it among the top talkers, between the right hosts, and the
+// host matrix shows hv02 -> hv04.
+async function trafficChecks(page) {
+	await open(page, '#/traffic');
+	let row = null;
+	try {
+		row = await page.waitForSelector('#talkers tr[data-pair="vm-2>vm-4"]',
+		    { timeout: 15000 });
+	} catch (e) {
+		note('the API: ' + JSON.stringify((await api('/api/v1/traffic')).pairs));
+	}
+	const text = row ? (await row.textContent()).replace(/\s+/g, ' ') : '';
+	check('the traffic page lists the sim\'s heavy pair vm-2 -> vm-4 (' +
+	    text + ')', /vm-2.*hv02.*vm-4.*hv04.*24 MiB\/s/.test(text) &&
+	    /across hosts/i.test(text));
+	const first = await page.$eval('#talkers tbody tr', tr => tr.dataset.pair)
+	    .catch(() => null);
+	check('as the top talker', first === 'vm-2>vm-4', first);
+	const bps = await page.$eval('#traffic-matrix rect[data-from="hv02"]' +
+	    '[data-to="hv04"]', r => Number(r.dataset.bps)).catch(() => -1);
+	check('the host matrix shows hv02 -> hv04 (' + bps + ' bytes/s)',
+	    Math.abs(bps - 25165824) < 0.01 * 25165824);
+	const facts = await page.textContent('#traffic-facts');
+	check('and the cluster\'s cross-host share', /share across hosts/.test(facts),
+	    facts);
+	await noOverflow(page, 'at 1280x800 the traffic page');
+	await shot(page, '11-traffic');
+}
+
 // Operator action from a host page: hv04 into maintenance.
 async function maintenanceChecks(page) {
 	await open(page, '#/host/hv04');
@@ -224,7 +254,8 @@ async function narrowChecks(browser, problems) {
 	await page.setViewportSize(NARROW);
 	problems.push(watch(page, 'narrow'));
 	for (const [hash, name] of [['#/', 'overview'], ['#/plan', 'plan'],
-	    ['#/migrations', 'migrations'], ['#/host/hv01', 'host page']]) {
+	    ['#/migrations', 'migrations'], ['#/host/hv01', 'host page'],
+	    ['#/traffic', 'traffic page']]) {
 		await open(page, hash);
 		await noOverflow(page, 'on a narrow screen (390 px) the ' + name);
 		await shot(page, '9-narrow-' + name.replace(' ', '-'));
@@ -248,6 +279,7 @@ async function main() {
 		await migrationChecks(page);
 		await coolChecks(page);
 		await policyChecks(page);
+		await trafficChecks(page);
 		await maintenanceChecks(page);
 		await narrowChecks(browser, problems);
 		await staleChecks(page);

@@ -6,7 +6,8 @@
 # playwright-core (tests/browser/dashboard.js), a trace burst makes hv01
 # hot, its recommendation is approved from the page, the migration shows
 # in the timeline and hv01 cools down; hv04 goes into maintenance from
-# its page and hv03, muted, turns stale.  Screenshots of every page go to
+# its page and hv03, muted, turns stale; the traffic page shows the
+# heavy pair the sim carries (vm-2 on hv02 -> vm-4 on hv04, 24 MiB/s).  Screenshots of every page go to
 # $WORK/screens and are copied to BUILD/screens (build-san/screens).
 . "$(dirname "$0")/lib.sh"
 
@@ -21,10 +22,11 @@ migration {
 }
 POL
 
+printf 'vm-2 vm-4 24MiB/s\nvm-4 vm-2 1MiB/s\n' > "$WORK/traffic.txt"
 start_balancer -p "$WORK/approve.policy"
 # hv03's collector "dies" after 70 s: the overview must show it stale
 start_sim --traces "$WORK/traces" --hosts 4 --host-cpus 4 --step 300 --speed 300 \
-    --mute hv03:70
+    --mute hv03:70 --traffic "$WORK/traffic.txt"
 
 # --- served by the balancer, locked down ------------------------------
 curl -s -D "$WORK/index.h" -o "$WORK/index.html" "$API/"

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "fmt.h"
+#include "fmt_traffic.h"
 
 /* Parses `text`, which the test owns and knows to be valid JSON. */
 static json_t *
@@ -211,6 +212,49 @@ test_hosts(void **state)
 {
 	(void)state;
 	check_view(fmt_hosts, hosts_json, hosts_text);
+}
+
+static const char traffic_json[] =
+	"{\"pairs\": [{\"src\": \"web-1\", \"src_host\": \"hv01\","
+	"  \"dst\": \"db-1\", \"dst_host\": \"hv02\", \"bps\": 25165824,"
+	"  \"cross_host\": true},"
+	" {\"src\": \"db-1\", \"src_host\": \"hv02\", \"dst\": \"cache-1\","
+	"  \"dst_host\": \"hv02\", \"bps\": 1536, \"cross_host\": false},"
+	" {\"src\": null, \"src_host\": null, \"dst\": \"x\", \"bps\": 1}],"
+	" \"hosts\": [{\"name\": \"hv01\", \"cross_bps\": 25165824},"
+	"  {\"name\": \"hv02\", \"cross_bps\": 0}],"
+	" \"cluster\": {\"vm_bps\": 25167360, \"cross_bps\": 25165824,"
+	"  \"cross_fraction\": 0.99994, \"external_bps\": 0}}";
+
+static const char traffic_text[] =
+	"VM-to-VM:            24.0 MiB/s\n"
+	"across hosts:        24.0 MiB/s\n"
+	"across hosts, share: 100.0%\n"
+	"to or from outside:  0 B/s\n"
+	"\n"
+	"FROM   ON    TO       ON          RATE  CROSS-HOST\n"
+	"web-1  hv01  db-1     hv02  24.0 MiB/s  yes\n"
+	"db-1   hv02  cache-1  hv02   1.5 KiB/s  no\n"
+	"-      -     x        -          1 B/s  -\n"
+	"\n"
+	"HOST  SENT TO OTHER HOSTS\n"
+	"hv01           24.0 MiB/s\n"
+	"hv02                0 B/s\n";
+
+/* ballastctl traffic: the cluster, the top talkers, each host. */
+static void
+test_traffic(void **state)
+{
+	int	 rc;
+
+	(void)state;
+	check_view(fmt_traffic, traffic_json, traffic_text);
+	check_view(fmt_traffic, "{\"pairs\": [], \"hosts\": [], \"cluster\": {}}",
+	    "VM-to-VM:            -\nacross hosts:        -\n"
+	    "across hosts, share: -\nto or from outside:  -\n\n"
+	    "no VM-to-VM traffic reported\n\nHOST  SENT TO OTHER HOSTS\n");
+	free(render(fmt_traffic, "[]", &rc));
+	assert_int_equal(rc, -1);
 }
 
 static void
@@ -627,6 +671,7 @@ main(void)
 		cmocka_unit_test(test_value),
 		cmocka_unit_test(test_value_kinds),
 		cmocka_unit_test(test_hosts),
+		cmocka_unit_test(test_traffic),
 		cmocka_unit_test(test_hosts_empty),
 		cmocka_unit_test(test_vms),
 		cmocka_unit_test(test_vms_on_host),

@@ -16,7 +16,9 @@
  * no destination above the hot level less the CPU reserve, or above its
  * memory less headroom and reserve; no VM moved twice, no pinned or
  * unmovable VM moved, none in its cooldown save to empty a host in
- * maintenance; moves in phase order, within per-pass and per-host; the
+ * maintenance; moves in phase order, within per-pass and per-host; a
+ * keep-together move joining a heavy partner (random traffic and
+ * keep-together rules are part of the inputs); the
  * reported utilisations and hot host counts true.  A failure names the
  * case and writes its policy and cluster (in the .cluster format) to
  * temporary files.  BALLAST_PROP_CASES=N and BALLAST_PROP_SEED=S run
@@ -46,6 +48,7 @@
 #define DATA		"tests/data/planner"
 #define MAXH		64
 #define MAXV		512
+#define MAXP		64
 #define NAMELEN		48
 #define MAXWORDS	48
 #define EPS		1e-9
@@ -60,6 +63,8 @@ struct snap {
 	char		 vname[MAXV][NAMELEN];
 	int		 cpu_given[MAXH], mem_given[MAXH];
 	size_t		 nh, nv;
+	struct plan_pair pairs[MAXP];
+	size_t		 np;
 };
 
 /* A whole file, NUL-terminated, that the caller frees; NULL if absent. */
@@ -264,6 +269,40 @@ snap_parse_vm(struct snap *s, char **w, size_t n, const char *file, int line)
 	s->nv++;
 }
 
+/* The VM named name, by index; fails the test if there is none. */
+static size_t
+snap_vm(const struct snap *s, const char *name, const char *file, int line)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nv; i++)
+		if (strcmp(s->vname[i], name) == 0)
+			return i;
+	fail_msg("%s:%d: no VM \"%s\" (VMs come before their traffic)", file,
+	    line, name);
+	return 0;
+}
+
+/* traffic VM VM RATE: both directions, bytes/s ("30MiB/s"). */
+static void
+snap_parse_traffic(struct snap *s, char **w, size_t n, const char *file,
+    int line)
+{
+	struct plan_pair	*p;
+	size_t			 len;
+
+	if (n != 4 || s->np == MAXP)
+		fail_msg("%s:%d: traffic VM VM RATE, at most %d", file, line,
+		    MAXP);
+	p = &s->pairs[s->np++];
+	p->a = snap_vm(s, w[1], file, line);
+	p->b = snap_vm(s, w[2], file, line);
+	len = strlen(w[3]);
+	if (len > 2 && strcmp(w[3] + len - 2, "/s") == 0)
+		w[3][len - 2] = '\0';
+	p->bps = bytes(w[3], file, line);
+}
+
 /*
  * Reads a .cluster file; a host's cpu and mem, when not given, are the
  * sums of its VMs'.  Hosts the policy puts in maintenance are marked so,
@@ -292,8 +331,10 @@ snap_load(const char *path, const struct policy *pol)
 			snap_parse_host(s, w, n, path, ln);
 		else if (strcmp(w[0], "vm") == 0)
 			snap_parse_vm(s, w, n, path, ln);
+		else if (strcmp(w[0], "traffic") == 0)
+			snap_parse_traffic(s, w, n, path, ln);
 		else
-			fail_msg("%s:%d: expected host or vm, found \"%s\"",
+			fail_msg("%s:%d: expected host, vm or traffic, found \"%s\"",
 			    path, ln, w[0]);
 	}
 	free(text);
@@ -318,6 +359,8 @@ snap_input(const struct snap *s, const struct policy *pol,
 	in->nhosts = s->nh;
 	in->vms = s->vms;
 	in->nvms = s->nv;
+	in->pairs = s->np > 0 ? s->pairs : NULL;
+	in->npairs = s->np;
 }
 
 /* Writes a snapshot in the .cluster format (every field explicit). */
@@ -348,6 +391,9 @@ snap_print(FILE *f, const struct snap *s)
 			fprintf(f, " prev %s", s->hname[v->prev_host]);
 		fprintf(f, "%s\n", v->movable ? "" : " unmovable");
 	}
+	for (i = 0; i < s->np; i++)
+		fprintf(f, "traffic %s %s %.0f\n", s->vname[s->pairs[i].a],
+		    s->vname[s->pairs[i].b], s->pairs[i].bps);
 }
 
 /* ---------------------------------------------------------------- */
@@ -369,7 +415,7 @@ plan_text(const struct plan_input *in, const struct plan *p)
 {
 	const struct plan_move	 *m;
 	const struct plan_reject *r;
-	char			 *buf = NULL;
+	char			 *buf = NULL, words[160];
 	size_t			  len = 0, i, j;
 	FILE			 *f = open_memstream(&buf, &len);
 
@@ -381,9 +427,11 @@ plan_text(const struct plan_input *in, const struct plan *p)
 		    in->hosts[m->to].name, plan_reason_name(m->reason));
 		if (m->reason == PLAN_RULE)
 			fprintf(f, " rule %s", m->rule);
-		fprintf(f, " src %.1f%%->%.1f%% dst %.1f%%->%.1f%%\n",
+		fprintf(f, " src %.1f%%->%.1f%% dst %.1f%%->%.1f%%",
 		    100 * m->src_before, 100 * m->src_after,
 		    100 * m->dst_before, 100 * m->dst_after);
+		plan_traffic_words(in, m, words, sizeof(words));
+		fprintf(f, "%s%s\n", words[0] ? " traffic: " : "", words);
 	}
 	for (i = 0; i < p->nrejects; i++) {
 		r = &p->rejects[i];
@@ -500,6 +548,7 @@ static const char *const golden_names[] = {
 	"hot-fewest", "hot-no-room", "must-anti-affinity", "should-affinity",
 	"must-run", "must-avoid", "conflict", "maintenance", "reserve-n1",
 	"cooldown", "stale", "budget", "busy", "idle", "hot-off",
+	"traffic-none", "traffic-dest", "traffic-must", "traffic-gather",
 };
 #define NGOLDEN	NELEM(golden_names)
 
@@ -639,6 +688,9 @@ gen_policy(uint64_t *s, char *buf, size_t len)
 	if (rnd(s, 5) == 0)
 		put(buf, len, &n, "maintenance hosts \"%s\"\n",
 		    host_globs[rnd(s, NELEM(host_globs))]);
+	if (rnd(s, 3) == 0)
+		put(buf, len, &n, "keep-together traffic above %uMiB/s weight "
+		    "%s\n", 1 + rnd(s, 32), rnd(s, 2) ? "1" : "4");
 }
 
 /*
@@ -700,6 +752,13 @@ gen_cluster(uint64_t *s, struct snap *c, const struct policy *pol)
 		h = &c->hosts[i];
 		h->cpu *= 1.0 + 0.1 * rnd01(s);
 		h->mem += rnd(s, 8) * GIB;
+	}
+	/* traffic between random VMs, whole bytes/s up to 64 MiB/s */
+	for (c->np = c->nv > 1 ? rnd(s, MAXP + 1) : 0, i = 0; i < c->np; i++) {
+		c->pairs[i].a = rnd(s, (unsigned)c->nv);
+		c->pairs[i].b = (c->pairs[i].a + 1 +
+		    rnd(s, (unsigned)c->nv - 1)) % c->nv;
+		c->pairs[i].bps = (double)rnd(s, 64u << 20);
 	}
 }
 
@@ -965,6 +1024,11 @@ check_plan(const struct prop_ctx *cx, const struct plan_input *in,
 		if (i > 0 && m->reason < p->moves[i - 1].reason)
 			prop_fail(cx, "move %zu (%s) out of phase order", i,
 			    plan_reason_name(m->reason));
+		if (m->reason == PLAN_TRAFFIC && (!pol->keep_together.set ||
+		    m->kept_with == PLAN_NONE || m->kept_bps <
+		    (double)pol->keep_together.min_bps))
+			prop_fail(cx, "traffic move %zu keeps no heavy pair "
+			    "together", i);
 		if (policy_sel_match(&pol->pinned, v->name))
 			prop_fail(cx, "pinned %s moves", v->name);
 		if (!v->movable)
@@ -1035,7 +1099,7 @@ test_properties(void **state)
 	int64_t			 ncases = PROP_CASES, n;
 	const char		*env;
 	char			 text[8192], err[512];
-	size_t			 by_reason[PLAN_IMBALANCE + 1] = { 0 }, k;
+	size_t			 by_reason[PLAN_TRAFFIC + 1] = { 0 }, k;
 	size_t			 unrelieved = 0, notes = 0;
 	int			 i, rc;
 
@@ -1073,11 +1137,12 @@ test_properties(void **state)
 	}
 	/* the random inputs do exercise every phase of the planner */
 	print_message("moves: %zu maintenance, %zu rule, %zu hot, %zu risk, "
-	    "%zu imbalance; %zu unrelieved, %zu notes\n",
+	    "%zu imbalance, %zu traffic; %zu unrelieved, %zu notes\n",
 	    by_reason[PLAN_MAINTENANCE], by_reason[PLAN_RULE],
 	    by_reason[PLAN_HOT], by_reason[PLAN_RISK],
-	    by_reason[PLAN_IMBALANCE], unrelieved, notes);
-	for (k = 0; k <= PLAN_IMBALANCE; k++)
+	    by_reason[PLAN_IMBALANCE], by_reason[PLAN_TRAFFIC], unrelieved,
+	    notes);
+	for (k = 0; k <= PLAN_TRAFFIC; k++)
 		assert_true(by_reason[k] > 0);
 	assert_true(unrelieved > 0 && notes > 0);
 	plan_free(&plan);

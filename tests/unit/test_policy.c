@@ -381,6 +381,39 @@ test_rules(void **state)
 	free(p);
 }
 
+/* keep-together: off by default; threshold and weight; prints back. */
+static void
+test_keep_together(void **state)
+{
+	struct policy	*p, *q;
+	char		*once, *twice;
+
+	(void)state;
+	p = parse_ok("hot cpu above 80% for 5m\n");
+	assert_false(p->keep_together.set);
+	free(p);
+	p = parse_ok("keep-together traffic above 24MiB/s\n");
+	assert_true(p->keep_together.set);
+	assert_int_equal(p->keep_together.min_bps, 24 << 20);
+	assert_float_equal(p->keep_together.weight, 1.0, 1e-12);
+	assert_int_equal(p->keep_together.line, 1);
+	free(p);
+	p = parse_ok("mode manual\nkeep-together traffic above 512KiB/s "
+	    "weight 2.5\n");
+	assert_int_equal(p->keep_together.min_bps, 512 << 10);
+	assert_float_equal(p->keep_together.weight, 2.5, 1e-12);
+	once = print_str(p);
+	assert_non_null(strstr(once,
+	    "keep-together traffic above 512KiB/s weight 2.5\n"));
+	q = parse_ok(once);
+	twice = print_str(q);
+	assert_string_equal(twice, once);
+	free(once);
+	free(twice);
+	free(p);
+	free(q);
+}
+
 static void
 test_pin_maintenance(void **state)
 {
@@ -851,6 +884,7 @@ main(void)
 		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_pin_maintenance),
+		cmocka_unit_test(test_keep_together),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_errors),

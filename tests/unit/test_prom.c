@@ -3,7 +3,8 @@
  * Unit tests of exporters/prom.c: the text exposition format (HELP and
  * TYPE for every family, each family's samples together), label and
  * HELP escaping, the libvirt-exporter names with domain/uuid/host
- * labels, and values from the model, ingest, planner and RRD counters.
+ * labels, and values from the model, ingest, planner and RRD counters,
+ * and the traffic matrix's families.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include "testreport.h"
 
 #include "prom.h"
+#include "traffic.h"
 #include "util.h"
 
 #define T0_MS	1700000000000ULL
@@ -289,6 +291,63 @@ test_empty_model(void **state)
 	model_free(m);
 }
 
+/*
+ * The traffic families: hv01 reports vm-1 -> vm-3 (on hv02), 3000 bytes
+ * in a 1 s window sampled 1 in 2: 6000 bytes/s, all across hosts.
+ */
+static void
+test_traffic(void **state)
+{
+	struct model		*m = build();
+	struct traffic		*t = traffic_new(NULL);
+	Ballast__V1__Traffic	 x = BALLAST__V1__TRAFFIC__INIT;
+	Ballast__V1__TrafficPair p = BALLAST__V1__TRAFFIC_PAIR__INIT, *pp = &p;
+	Ballast__V1__Endpoint	 s = BALLAST__V1__ENDPOINT__INIT;
+	Ballast__V1__Endpoint	 d = BALLAST__V1__ENDPOINT__INIT;
+	struct prom_sources	 src;
+	struct trep		 h;
+	uint8_t			 su[16], du[16];
+	char			*out;
+	size_t			 len;
+
+	(void)state;
+	assert_non_null(t);
+	trep_vm_uuid(1, su);
+	trep_vm_uuid(3, du);
+	s.vm = (ProtobufCBinaryData){ 16, su };
+	d.vm = (ProtobufCBinaryData){ 16, du };
+	p.src = &s;
+	p.dst = &d;
+	p.bytes = 3000;
+	x.window_ms = 1000;
+	x.sample_every = 2;
+	x.pairs = &pp;
+	x.n_pairs = 1;
+	x.dropped = 5;
+	trep_host(&h, 1, "hv01", 3, T0_MS + 20000, 20 * SEC, 130 * SEC);
+	trep_vm(&h, 1, "vm-1");
+	h.r.traffic = &x;
+	trep_apply(m, &h, 2000);
+	assert_int_equal(traffic_apply_report(t, m, &h.r), 0);
+	memset(&src, 0, sizeof(src));
+	src.model = m;
+	src.traffic = t;
+	assert_int_equal(prom_render(&src, &out, &len), 0);
+	check_format(out);
+	has_line(out, "ballast_traffic_pair_bytes_per_second{src=\"vm-1\","
+	    "dst=\"vm-3\",src_host=\"hv01\",dst_host=\"hv02\"} 6000");
+	assert_non_null(strstr(out, "ballast_traffic_cross_host_bytes_per_"
+	    "second{host=\"hv01\","));
+	assert_non_null(strstr(out, ",cluster=\"test\"} 6000\n"));
+	has_line(out, "ballast_traffic_vm_bytes_per_second 6000");
+	has_line(out, "ballast_traffic_cross_host_ratio 1");
+	has_line(out, "ballast_traffic_pairs_total{outcome=\"counted\"} 1");
+	has_line(out, "ballast_traffic_dropped_packets_total{where=\"buffer\"} 5");
+	free(out);
+	traffic_free(t);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -298,6 +357,7 @@ main(void)
 		cmocka_unit_test(test_host_and_balancer),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_empty_model),
+		cmocka_unit_test(test_traffic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

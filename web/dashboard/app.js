@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: ISC
 // The dashboard's shell: the hash router (#/, #/host/NAME, #/vm/UUID,
-// #/vms, #/plan, #/migrations, #/policy), polling of the API every two
+// #/vms, #/plan, #/migrations, #/traffic, #/policy), polling of the API every two
 // seconds while the tab is visible, and the operator token panel.
 
 import { getJSON, act, token, setToken } from './api.js';
 import { fill, say } from './ui.js';
 import { overview, hostPage, vmPage, vmsPage, planPage, migrationsPage,
     policyPage } from './pages.js';
+import { trafficPage } from './traffic.js';
 
 const POLL_MS = 2000;
 const GRAPH_MS = 30000;
@@ -18,6 +19,7 @@ const ROUTES = {
 	vms: vmsPage,
 	plan: planPage,
 	migrations: migrationsPage,
+	traffic: trafficPage,
 	policy: policyPage,
 };
 

@@ -22,15 +22,15 @@ export function isHot(host, policy) {
 	    (m !== null && host.mem_util >= m);
 }
 
-const hostLink = n => h('a', { href: '#/host/' + enc(n) }, n);
-const vmLink = (name, uuid) => uuid ?
+export const hostLink = n => h('a', { href: '#/host/' + enc(n) }, n);
+export const vmLink = (name, uuid) => uuid ?
     h('a', { href: '#/vm/' + enc(uuid) }, name || uuid) : (name || '–');
 
-function section(title, ...kids) {
+export function section(title, ...kids) {
 	return h('section', { class: 'panel' }, h('h2', {}, title), kids);
 }
 
-function card(label, value, cls) {
+export function card(label, value, cls) {
 	return h('div', { class: 'card ' + (cls || '') },
 	    h('div', { class: 'card-value' }, value),
 	    h('div', { class: 'card-label' }, label));
