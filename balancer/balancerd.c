@@ -286,7 +286,7 @@ start_api(struct balancerd *env)
 		return -1;
 	}
 	env->http = http_new_tls(env->conf.api_addr, env->conf.api_port, cert,
-	    key, api_handle, &env->api, err, sizeof(err));
+	    key, &env->conf.api_limits, api_handle, &env->api, err, sizeof(err));
 	if (key != NULL)
 		explicit_bzero(key, strlen(key));
 	free(cert);
@@ -295,6 +295,7 @@ start_api(struct balancerd *env)
 		log_warnx("%s", err);
 		return -1;
 	}
+	env->api.http = http_stats(env->http);
 	log_info("listening for reports on %s; API on %s://%s%s%s:%d/api/v1/",
 	    env->conf.reports, tls ? "https" : "http",
 	    strchr(env->conf.api_addr, ':') ? "[" : "", env->conf.api_addr,

@@ -431,6 +431,28 @@ prom_rrd(struct pbuf *b, const struct rrdx_stats *r)
 	    r->connected && !r->direct);
 }
 
+static void
+prom_http(struct pbuf *b, const struct http_stats *h)
+{
+	pb_single(b, "ballast_http_connections_total", "counter",
+	    "API connections accepted.", (double)h->accepted);
+	pb_single(b, "ballast_http_connections_open", "gauge",
+	    "API connections open now.", (double)h->open);
+	pb_family(b, "ballast_http_refused_total", "counter",
+	    "API connections and requests refused by a bound, by bound.");
+	pb_sample(b, "ballast_http_refused_total", "bound=\"connections\"",
+	    (double)h->refused_limit);
+	pb_sample(b, "ballast_http_refused_total", "bound=\"per_ip\"",
+	    (double)h->refused_per_ip);
+	pb_sample(b, "ballast_http_refused_total", "bound=\"header\"",
+	    (double)h->refused_header);
+	pb_sample(b, "ballast_http_refused_total", "bound=\"body\"",
+	    (double)h->refused_body);
+	pb_single(b, "ballast_http_idle_closed_total", "counter",
+	    "API connections closed by the idle timeout.",
+	    (double)h->timed_out);
+}
+
 int
 prom_render(const struct prom_sources *src, char **out, size_t *len)
 {
@@ -449,6 +471,8 @@ prom_render(const struct prom_sources *src, char **out, size_t *len)
 	prom_plan(&b, src->plan);
 	if (src->rrd != NULL)
 		prom_rrd(&b, src->rrd);
+	if (src->http != NULL)
+		prom_http(&b, src->http);
 	pb_single(&b, "ballast_uptime_seconds", "gauge",
 	    "Seconds since the balancer started.", src->uptime_s);
 	pb_reserve(&b, 1);

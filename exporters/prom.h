@@ -26,7 +26,9 @@
  * cluster): ballast_host_* gauges and the CPU time counters.  The
  * balancer itself: ballast_reports_*_total, ballast_plan_passes_total,
  * ballast_migrations_total{outcome}, ballast_cluster_imbalance,
- * ballast_cluster_hot_hosts and, with an RRD exporter, ballast_rrd_*.
+ * ballast_cluster_hot_hosts, with an RRD exporter ballast_rrd_*, and with
+ * the HTTP server's counters ballast_http_* (connections accepted and
+ * open, refused by bound, closed idle).
  *
  * Every family has its HELP and TYPE lines and its samples together.
  * Label values are escaped (\\, \" and \n), as is HELP text.
@@ -38,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http_guard.h"
 #include "ingest.h"
 #include "model.h"
 #include "rrd.h"
@@ -55,6 +58,7 @@ struct prom_sources {
 	const struct ingest_stats	*ingest;	/* NULL: zeros */
 	const struct prom_plan_stats	*plan;		/* NULL: zeros */
 	const struct rrdx_stats		*rrd;		/* NULL: no ballast_rrd_* */
+	const struct http_stats		*http;		/* NULL: no ballast_http_* */
 	double				 uptime_s;
 };
 

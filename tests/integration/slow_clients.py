@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""Slow HTTP clients: opens N connections from a source address, sends
+each a partial request head, then waits and notes when the server
+closes each one.  Prints one JSON object:
+  {"opened": N, "refused": R, "closed": [seconds, ...], "open": M}
+refused: closed by the server within the first half second (turned
+away at accept); closed: when the others were closed, in seconds from
+the start; open: still open when the wait ended."""
+import argparse
+import json
+import selectors
+import socket
+import time
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--port", type=int, required=True)
+ap.add_argument("--src", default="127.0.0.2")
+ap.add_argument("-n", type=int, default=10)
+ap.add_argument("--wait", type=float, default=10.0)
+a = ap.parse_args()
+
+sel = selectors.DefaultSelector()
+t0 = time.monotonic()
+socks = []
+for i in range(a.n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((a.src, 0))
+    s.connect(("127.0.0.1", a.port))
+    try:
+        s.sendall(b"GET /api/v1/status HTTP/1.1\r\nHost: slow\r\n")
+    except OSError:
+        pass
+    s.setblocking(False)
+    sel.register(s, selectors.EVENT_READ)
+    socks.append(s)
+
+refused, closed = 0, []
+left = len(socks)
+while left and time.monotonic() - t0 < a.wait:
+    for key, _ in sel.select(timeout=0.1):
+        s = key.fileobj
+        try:
+            data = s.recv(4096)
+        except OSError:
+            data = b""
+        if data:
+            continue  # an error page; the close follows
+        sel.unregister(s)
+        s.close()
+        left -= 1
+        t = time.monotonic() - t0
+        if t < 0.5:
+            refused += 1
+        else:
+            closed.append(round(t, 2))
+print(json.dumps({"opened": a.n, "refused": refused, "closed": closed,
+                  "open": left}), flush=True)
