@@ -56,7 +56,7 @@ LDLIBS	= $(PKG_LIBS) -lnetsnmpagent -lnetsnmp -lm
 # Every module but the programs' main files goes into one archive; the
 # linker takes from it only what a program or test needs.
 LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
-	  common/precopy.c common/conf_file.c \
+	  common/precopy.c common/conf_file.c common/sdnotify.c common/privdrop.c \
 	  proto/wire.c \
 	  collector/publisher.c \
 	  balancer/rate.c balancer/model.c balancer/ingest.c \

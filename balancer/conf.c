@@ -380,9 +380,11 @@ conf_statement(struct conf_parser *ps)
 	}
 	if (strcmp(kw, "tls") == 0)
 		return conf_tls(ps);
-	if (strcmp(kw, "user") == 0)
+	if (strcmp(kw, "user") == 0) {
+		ps->c.user_set = 1;
 		return conf_ident(ps, "a user name", ps->c.user,
 		    sizeof(ps->c.user));
+	}
 	if ((rc = conf_snmp_statement(&ps->lx, &ps->c.snmp, msg,
 	    sizeof(msg))) != 0)
 		return rc < 0 ? conf_error(ps, "%s", msg) : 0;

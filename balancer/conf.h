@@ -58,6 +58,7 @@ struct conf {
 	char		 tls_key[1024];
 	struct http_limits api_limits;	/* the API's bounds (http_guard.h) */
 	char		 user[64];	/* run as, when started as root */
+	int		 user_set;	/* user named in the file */
 	char		 group[64];	/* "": the user's login group */
 };
 
