@@ -313,4 +313,4 @@ clean:
 .PHONY: all tests check demo bench deps deps-if-missing clean browser-deps install install-mibs \
 	uninstall deb deb-check
 
--include $(shell find build build-san -name '*.d' 2>/dev/null)
+-include $(shell find build build-san -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

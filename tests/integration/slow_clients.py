@@ -4,9 +4,9 @@
 each a partial request head, then waits and notes when the server
 closes each one.  Prints one JSON object:
   {"opened": N, "refused": R, "closed": [seconds, ...], "open": M}
-refused: closed by the server within the first half second (turned
+refused: closed by the server within a second of connecting (turned
 away at accept); closed: when the others were closed, in seconds from
-the start; open: still open when the wait ended."""
+their connection; open: still open when the wait ended."""
 import argparse
 import json
 import selectors
@@ -22,7 +22,7 @@ a = ap.parse_args()
 
 sel = selectors.DefaultSelector()
 t0 = time.monotonic()
-socks = []
+born = {}
 for i in range(a.n):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.bind((a.src, 0))
@@ -33,10 +33,10 @@ for i in range(a.n):
         pass
     s.setblocking(False)
     sel.register(s, selectors.EVENT_READ)
-    socks.append(s)
+    born[s] = time.monotonic()
 
 refused, closed = 0, []
-left = len(socks)
+left = len(born)
 while left and time.monotonic() - t0 < a.wait:
     for key, _ in sel.select(timeout=0.1):
         s = key.fileobj
@@ -49,8 +49,8 @@ while left and time.monotonic() - t0 < a.wait:
         sel.unregister(s)
         s.close()
         left -= 1
-        t = time.monotonic() - t0
-        if t < 0.5:
+        t = time.monotonic() - born[s]
+        if t < 1.0:
             refused += 1
         else:
             closed.append(round(t, 2))
