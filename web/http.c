@@ -32,7 +32,6 @@ struct http_upload {
 /* Per-connection: when it was last heard from, to count idle closes. */
 struct http_conn {
 	int64_t		 last_ms;
-	int		 answered;	/* a response was queued */
 };
 
 static enum MHD_Result
@@ -139,9 +138,9 @@ http_check_head(struct http *h, struct MHD_Connection *c, const char *url,
 	return 0;
 }
 
-/* Marks the connection heard from now (and answered, when it is). */
+/* Marks the connection heard from now. */
 static void
-http_heard(struct MHD_Connection *c, int answered)
+http_heard(struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo	*i;
 	struct http_conn		*hc;
@@ -150,7 +149,6 @@ http_heard(struct MHD_Connection *c, int answered)
 	if (i == NULL || (hc = i->socket_context) == NULL)
 		return;
 	hc->last_ms = util_now_mono_ms();
-	hc->answered |= answered;
 }
 
 static enum MHD_Result
@@ -165,7 +163,7 @@ http_access(void *cls, struct MHD_Connection *c, const char *url,
 
 	(void)version;
 	memset(&resp, 0, sizeof(resp));
-	http_heard(c, 0);
+	http_heard(c);
 	if (u == NULL) {
 		if (http_check_head(h, c, url, &resp) < 0)
 			return http_reply(c, &resp);
@@ -176,7 +174,6 @@ http_access(void *cls, struct MHD_Connection *c, const char *url,
 	}
 	if (http_collect(u, http_guard_limits(h->guard)->max_body, data, size))
 		return MHD_YES;
-	http_heard(c, 1);
 	if (u->too_big) {
 		http_guard_stats(h->guard)->refused_body++;
 		http_fixed(&resp, 413, "{\"error\":\"request body too large\"}");
@@ -197,12 +194,11 @@ static void
 http_done(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	struct http		*h = cls;
 	struct http_upload	*u = *con_cls;
 
+	(void)cls;
 	(void)c;
-	if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
-		http_guard_stats(h->guard)->timed_out++;
+	(void)toe;
 	if (u != NULL) {
 		free(u->buf);
 		free(u);
@@ -221,8 +217,9 @@ http_admit(void *cls, const struct sockaddr *addr, socklen_t addrlen)
 }
 
 /*
- * A connection opens or closes.  One that closes without an answer
- * after being silent for the idle bound was closed by the timeout.
+ * A connection opens or closes.  One that closes after being silent
+ * for the idle bound (mid-request or between requests) was closed by
+ * the timeout: libmicrohttpd does not say why it closes one.
  */
 static void
 http_conn_event(void *cls, struct MHD_Connection *c, void **socket_context,
@@ -240,8 +237,7 @@ http_conn_event(void *cls, struct MHD_Connection *c, void **socket_context,
 		return;
 	}
 	idle_ms = (int64_t)http_guard_limits(h->guard)->idle_s * 1000;
-	if (hc != NULL && !hc->answered &&
-	    util_now_mono_ms() - hc->last_ms >= idle_ms - 250)
+	if (hc != NULL && util_now_mono_ms() - hc->last_ms >= idle_ms - 250)
 		http_guard_stats(h->guard)->timed_out++;
 	free(hc);
 	*socket_context = NULL;

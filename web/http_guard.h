@@ -38,7 +38,7 @@ struct http_stats {
 	uint64_t	 refused_per_ip;	/* over `per_ip` */
 	uint64_t	 refused_body;		/* 413 */
 	uint64_t	 refused_header;	/* 431 */
-	uint64_t	 timed_out;		/* requests cut by idle_s */
+	uint64_t	 timed_out;		/* connections closed by idle_s */
 	unsigned	 open;			/* connections open now */
 };
 

@@ -19,6 +19,7 @@ api-max-header-fields 20
 CONF
 start_balancer -f "$WORK/balancerd.conf"
 SLOW="$ROOT/tests/integration/slow_clients.py"
+jqt() { jq -e "$@" >/dev/null; }
 metric() {	# metric NAME [LABELS]: its value in /metrics
 	get /metrics | NAME="$1${2:+{$2\}}" awk '$1 == ENVIRON["NAME"] { print $2 }'
 }
@@ -45,12 +46,21 @@ check "the 10 over the per-address bound are counted" \
 wait "$SLOW_PID"
 note "slow clients: $(cat "$WORK/slow.json")"
 check "the 10 over the per-address bound were closed at once" \
-    jq -e '.refused == 10' "$WORK/slow.json" >/dev/null
+    jqt '.refused == 10' "$WORK/slow.json"
 check "the 40 held ones were closed by the idle timeout ($IDLE s, within 2 s)" \
-    jq -e --argjson t "$IDLE" '.open == 0 and (.closed | length) == 40 and
-    (.closed | min) >= $t - 0.5 and (.closed | max) <= $t + 2' "$WORK/slow.json" >/dev/null
-check "and counted as closed idle" [ "$(metric ballast_http_idle_closed_total)" -ge 40 ]
+    jqt --argjson t "$IDLE" '.open == 0 and (.closed | length) == 40 and
+    (.closed | min) >= $t - 0.5 and (.closed | max) <= $t + 2' "$WORK/slow.json"
+check "and counted as closed idle" [ "$(metric ballast_http_idle_closed_total)" = 40 ]
 check "no connection is left open" [ "$(metric ballast_http_connections_open)" -le 1 ]
+
+# A keep-alive connection silent after its answer is closed too.
+python3 "$SLOW" --port "$API_PORT" --src 127.0.0.5 -n 1 --keepalive \
+    --wait $((IDLE + 4)) > "$WORK/ka.json"
+note "keep-alive client: $(cat "$WORK/ka.json")"
+check "a keep-alive connection idle after its answer is closed after $IDLE s" \
+    jqt --argjson t "$IDLE" '.open == 0 and (.closed | length) == 1 and
+    .closed[0] >= $t - 0.5 and .closed[0] <= $t + 2' "$WORK/ka.json"
+check "and counted" [ "$(metric ballast_http_idle_closed_total)" = 41 ]
 
 # The total bound: 35 + 35 from two addresses, 60 held in all.
 python3 "$SLOW" --port "$API_PORT" --src 127.0.0.3 -n 35 --wait 3 > "$WORK/a.json" &
