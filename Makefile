@@ -300,9 +300,9 @@ deb:
 	lintian --fail-on error --info $(DEBDIR)/*.deb 2>&1 | \
 	    tee $(DEBDIR)/lintian.txt; \
 	    ! grep -q '^E: ' $(DEBDIR)/lintian.txt
-	@echo "package: $$(ls $(DEBDIR)/*.deb); lintian: \
-	    $$(grep -c '^E: ' $(DEBDIR)/lintian.txt) errors, \
-	    $$(grep -c '^W: ' $(DEBDIR)/lintian.txt) warnings"
+	@echo "packages: $$(ls $(DEBDIR)/*.deb | tr '\n' ' ')"
+	@echo "lintian: $$(grep -c '^E: ' $(DEBDIR)/lintian.txt) errors," \
+	    "$$(grep -c '^W: ' $(DEBDIR)/lintian.txt) warnings"
 
 deb-check: deb
 	tools/deb-check.sh $(DEBDIR)/ballast_*.deb
