@@ -15,6 +15,7 @@ DEBS	= build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev \
 	  libzmq3-dev libmicrohttpd-dev libjansson-dev libarchive-dev \
 	  libcurl4-openssl-dev libcmocka-dev curl jq python3 procps \
 	  xz-utils librrd-dev rrdtool rrdcached prometheus chromium openssl \
+	  systemd \
 	  libsnmp-dev snmp snmpd snmptrapd smitools libvirt-dev \
 	  libpcap-dev iproute2
 # The browser tests' Node.js; left alone when an npm is already there
@@ -50,15 +51,18 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # hide librrd's <rrd.h>.
 INCS	= -Icommon -Iproto -isystem $(B)/proto -Icollector -Ibalancer -Iweb -Isim \
 	  -Ipolicies -iquote exporters -Ictl
-CFLAGS	= $(CSTD) $(OPT) -g $(WARN) $(SANFL) $(INCS) $(PKG_CFLAGS) -MMD -MP
-LDFLAGS	= $(SANFL)
+# EXTRA_CFLAGS, EXTRA_LDFLAGS: a packager's flags (debian/rules passes
+# dpkg-buildflags' hardening flags through them).
+CFLAGS	= $(CSTD) $(OPT) -g $(WARN) $(SANFL) $(INCS) $(PKG_CFLAGS) -MMD -MP \
+	  $(EXTRA_CFLAGS)
+LDFLAGS	= $(SANFL) $(EXTRA_LDFLAGS)
 # net-snmp: the client and agent libraries only (SNMP traps, AgentX).
 LDLIBS	= $(PKG_LIBS) -lnetsnmpagent -lnetsnmp -lm
 
 # Every module but the programs' main files goes into one archive; the
 # linker takes from it only what a program or test needs.
 LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
-	  common/precopy.c common/conf_file.c \
+	  common/precopy.c common/conf_file.c common/sdnotify.c common/privdrop.c \
 	  proto/wire.c \
 	  collector/publisher.c \
 	  balancer/rate.c balancer/model.c balancer/ingest.c \
@@ -68,7 +72,7 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  balancer/executor.c balancer/audit.c balancer/balance.c \
 	  balancer/dstate.c balancer/traffic.c \
 	  web/http.c web/api.c web/api_util.c web/api_plan.c web/graph.c \
-	  web/assets.c web/api_report.c web/api_traffic.c \
+	  web/assets.c web/api_report.c web/api_traffic.c web/http_guard.c \
 	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \
 	  exporters/prom.c \
 	  exporters/forecast.c exporters/caphist.c exporters/capfc.c \
@@ -111,7 +115,7 @@ $(B)/proto/ballast.pb-c.c $(B)/proto/ballast.pb-c.h: proto/ballast.proto
 
 # The generated file follows protobuf-c's style, not ours.
 $(B)/proto/ballast.pb-c.o: $(B)/proto/ballast.pb-c.c
-	$(CC) $(CSTD) $(OPT) -g $(SANFL) $(PKG_CFLAGS) -I$(B)/proto -c -o $@ $<
+	$(CC) $(CSTD) $(OPT) -g $(SANFL) $(PKG_CFLAGS) $(EXTRA_CFLAGS) -I$(B)/proto -c -o $@ $<
 
 # The dashboard's files, compiled in (web/assets.h).
 $(B)/web/dashboard_files.c: tools/embed_assets.py $(wildcard web/dashboard/*)
@@ -234,25 +238,99 @@ deps-if-missing:
 	@command -v npm >/dev/null || tools/deps.sh $(NODEDEBS)
 	@tools/basemibs.sh
 
-# The MIB modules we ship (BALLAST-MIB, and VM-MIB with the two modules
-# it imports that Debian lacks), where net-snmp and smilint look.
+# make install / make uninstall: FHS paths under PREFIX (default
+# /usr/local) and DESTDIR.  The daemons go to sbin, ballastctl and
+# ballast-sim to bin; the configuration and the shipped policies to
+# /etc/ballast (never over a file already there; make uninstall leaves
+# a changed one), the state directory /var/lib/ballast, the MIB modules
+# where net-snmp and smilint look, the systemd units and the sysusers.d
+# entry that creates the users.
 PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+CONFDIR	= $(SYSCONFDIR)/ballast
+STATEDIR ?= /var/lib/ballast
 MIBDIR	?= /usr/share/snmp/mibs
+UNITDIR	?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+SBIN_PROGS = ballast-balancerd ballast-collectord
+BIN_PROGS = ballastctl ballast-sim
+CONF_FILES = etc/ballast-balancerd.conf etc/ballast-collectord.conf \
+	  $(wildcard policies/*.policy)
+MAN_FILES = $(wildcard man/*.[158])
+MIB_FILES = $(wildcard mibs/*.txt)
+UNIT_FILES = $(wildcard systemd/*.service)
+
 install-mibs:
 	install -d $(DESTDIR)$(MIBDIR)
-	install -m 0644 mibs/*.txt $(DESTDIR)$(MIBDIR)/
+	install -m 0644 $(MIB_FILES) $(DESTDIR)$(MIBDIR)/
 
 install: all install-mibs
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(CONFDIR) \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -d -m 0750 $(DESTDIR)$(STATEDIR)
+	install -m 0755 $(addprefix $(BIN)/,$(SBIN_PROGS)) $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(addprefix $(BIN)/,$(BIN_PROGS)) $(DESTDIR)$(BINDIR)/
+	for f in $(MAN_FILES); do \
+		install -m 0644 $$f $(DESTDIR)$(MANDIR)/man$${f##*.}/ || exit 1; \
+	done
+	for f in $(CONF_FILES); do \
+		t=$(DESTDIR)$(CONFDIR)/$${f##*/}; \
+		[ -e $$t ] || install -m 0644 $$f $$t || exit 1; \
+	done
+	install -m 0644 $(UNIT_FILES) $(DESTDIR)$(UNITDIR)/
+	install -m 0644 systemd/ballast.sysusers $(DESTDIR)$(SYSUSERSDIR)/ballast.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(SBIN_PROGS)) \
+	    $(addprefix $(DESTDIR)$(BINDIR)/,$(BIN_PROGS)) \
+	    $(addprefix $(DESTDIR)$(MIBDIR)/,$(notdir $(MIB_FILES))) \
+	    $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNIT_FILES))) \
+	    $(DESTDIR)$(SYSUSERSDIR)/ballast.conf
+	for f in $(MAN_FILES); do \
+		rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$${f##*/}; \
+	done
+	for f in $(CONF_FILES); do \
+		t=$(DESTDIR)$(CONFDIR)/$${f##*/}; \
+		if cmp -s $$f $$t; then rm -f $$t; \
+		elif [ -e $$t ]; then echo "kept $$t: changed since installed"; fi; \
+	done
+	-rmdir $(DESTDIR)$(CONFDIR) $(DESTDIR)$(STATEDIR) 2>/dev/null
+
+# make deb: the Debian package (debian/), built from a copy of the tree
+# in build/deb so that dpkg-buildpackage writes nothing beside it, then
+# checked by lintian (errors fail).  make deb-check also installs it in
+# a throwaway mount namespace (tools/deb-check.sh).  Neither is part of
+# make check: debhelper and lintian are large and only needed here, and
+# the package build compiles everything once more.
+DEBDIR	= build/deb
+DEBDEBS	= debhelper dpkg-dev lintian
+deb:
+	@tools/deps.sh --if-missing $(DEBDEBS)
+	rm -rf $(DEBDIR)
+	mkdir -p $(DEBDIR)/ballast
+	tar -c --exclude=./build --exclude=./build-san --exclude=./bin \
+	    --exclude=./.git --exclude=./tests/browser/node_modules . | \
+	    tar -x -C $(DEBDIR)/ballast
+	cd $(DEBDIR)/ballast && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error --info $(DEBDIR)/*.deb 2>&1 | \
+	    tee $(DEBDIR)/lintian.txt; \
+	    ! grep -q '^E: ' $(DEBDIR)/lintian.txt
+	@echo "packages: $$(ls $(DEBDIR)/*.deb | tr '\n' ' ')"
+	@echo "lintian: $$(grep -c '^E: ' $(DEBDIR)/lintian.txt) errors," \
+	    "$$(grep -c '^W: ' $(DEBDIR)/lintian.txt) warnings"
+
+deb-check: deb
+	tools/deb-check.sh $(DEBDIR)/ballast_*.deb
 
 clean:
 	rm -rf build build-san bin
 
-.PHONY: all tests check demo bench deps deps-if-missing clean browser-deps install install-mibs
+.PHONY: all tests check demo bench deps deps-if-missing clean browser-deps install install-mibs \
+	uninstall deb deb-check
 
--include $(shell find build build-san -name '*.d' 2>/dev/null)
+-include $(shell find build build-san -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -27,9 +27,11 @@
 #include "ingest.h"
 #include "log.h"
 #include "model.h"
+#include "privdrop.h"
 #include "rrd.h"
 #include "rrdbatch.h"
 #include "traffic.h"
+#include "sdnotify.h"
 #include "util.h"
 
 #define DEFAULT_CONF	"/etc/ballast/ballast-balancerd.conf"
@@ -58,6 +60,7 @@ struct balancerd {
 	struct log_complaint rrd_complaint;
 	int		 lock_fd;
 	int		 debug;		/* -d: overrides log-level */
+	int64_t		 wd_ms;		/* systemd watchdog period; 0: none */
 };
 
 static volatile sig_atomic_t	 got_stop, got_hup;
@@ -290,7 +293,7 @@ start_api(struct balancerd *env)
 		return -1;
 	}
 	env->http = http_new_tls(env->conf.api_addr, env->conf.api_port, cert,
-	    key, api_handle, &env->api, err, sizeof(err));
+	    key, &env->conf.api_limits, api_handle, &env->api, err, sizeof(err));
 	if (key != NULL)
 		explicit_bzero(key, strlen(key));
 	free(cert);
@@ -299,6 +302,7 @@ start_api(struct balancerd *env)
 		log_warnx("%s", err);
 		return -1;
 	}
+	env->api.http = http_stats(env->http);
 	log_info("listening for reports on %s; API on %s://%s%s%s:%d/api/v1/",
 	    env->conf.reports, tls ? "https" : "http",
 	    strchr(env->conf.api_addr, ':') ? "[" : "", env->conf.api_addr,
@@ -358,6 +362,40 @@ start(struct balancerd *env)
 	env->api.start_ms = util_now_mono_ms();
 	env->api.rrd = env->rrd;
 	return start_api(env);
+}
+
+/*
+ * Started as root: everything is bound and open, so the state directory
+ * goes to the configured user and the balancer becomes that user.  The
+ * default user missing (a machine where the package is not installed)
+ * is a warning; a user named in the configuration missing is an error.
+ */
+static int
+drop_privileges(struct balancerd *env)
+{
+	struct privdrop	 p = { env->conf.user, env->conf.group, NULL, 0 };
+	uid_t		 uid;
+	gid_t		 gid, extra;
+	char		 err[512];
+	int		 rc;
+
+	if (geteuid() != 0)
+		return 0;
+	rc = privdrop_lookup(&p, &uid, &gid, &extra, err, sizeof(err));
+	if (rc == -ENOENT && !env->conf.user_set && env->conf.group[0] == '\0') {
+		log_warnx("running as root: %s (create it with \"adduser "
+		    "--system --group %s\", or name another with \"user\")",
+		    err, env->conf.user);
+		return 0;
+	}
+	if (rc < 0 || privdrop_chown_tree(env->conf.state_dir, uid, gid, err,
+	    sizeof(err)) < 0 || privdrop(&p, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	log_info("running as user %s (uid %u, gid %u)", env->conf.user,
+	    (unsigned)uid, (unsigned)gid);
+	return 0;
 }
 
 static void
@@ -434,13 +472,19 @@ loop(struct balancerd *env)
 {
 	zmq_pollitem_t	 items[2 + BSNMP_MAX_FDS];
 	int		 sfd[BSNMP_MAX_FDS];
-	int64_t		 now, next_tick, next_ckpt, wait, t;
+	int64_t		 now, next_tick, next_ckpt, next_wd, wait, t;
 	size_t		 n, i;
 
-	next_tick = next_ckpt = util_now_mono_ms();
+	next_tick = next_ckpt = next_wd = util_now_mono_ms();
 	while (!got_stop) {
 		now = util_now_mono_ms();
+		if (env->wd_ms > 0 && now >= next_wd) {
+			sdnotify("WATCHDOG=1");
+			next_wd = now + env->wd_ms;
+		}
 		wait = (next_tick < next_ckpt ? next_tick : next_ckpt) - now;
+		if (env->wd_ms > 0 && next_wd - now < wait)
+			wait = next_wd - now;
 		t = http_timeout_ms(env->http);
 		if (t >= 0 && t < wait)
 			wait = t;
@@ -653,7 +697,13 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	rc = start(&env);
 	if (rc == 0)
+		rc = drop_privileges(&env);
+	if (rc == 0) {
+		env.wd_ms = sdnotify_watchdog_ms();
+		sdnotify("READY=1");
 		loop(&env);
+		sdnotify("STOPPING=1");
+	}
 	stop(&env);
 	if (rc == 0)
 		log_info("stopped");

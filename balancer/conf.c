@@ -33,6 +33,8 @@ conf_defaults(struct conf *c)
 	c->checkpoint_ms = 1000;
 	c->log_level = LOG_LVL_INFO;
 	conf_snmp_defaults(&c->snmp);
+	http_limits_defaults(&c->api_limits);
+	util_strlcpy(c->user, CONF_DEFAULT_USER, sizeof(c->user));
 }
 
 static int
@@ -256,6 +258,83 @@ conf_counted(struct conf_parser *ps, const char *what, int64_t min,
 	return 0;
 }
 
+/* A byte size such as 65536, 64k or 64KiB, in [min, max]. */
+static int
+conf_bytes(struct conf_parser *ps, const char *what, uint64_t min,
+    uint64_t max, size_t *out)
+{
+	char		 buf[64];
+	uint64_t	 v;
+	int		 rc;
+
+	if ((rc = conf_arg(ps, "a size", buf, sizeof(buf))) < 0)
+		return rc;
+	if (util_parse_bytes(buf, &v) < 0 || v < min || v > max)
+		return conf_error(ps, "%s must be a size from %llu to %llu bytes "
+		    "(k and m suffixes allowed), not \"%s\"", what,
+		    (unsigned long long)min, (unsigned long long)max, buf);
+	*out = (size_t)v;
+	return 0;
+}
+
+static int
+conf_plain(struct conf_parser *ps, const char *what, int64_t min,
+    int64_t max, unsigned *out)
+{
+	int64_t	 v;
+	int	 rc;
+
+	if ((rc = conf_number(ps, what, min, max, &v)) < 0)
+		return rc;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/*
+ * api-*: the HTTP server's bounds (http_guard.h); 1: not one of them.
+ * kw is the lexer's text, overwritten by the next token: the messages
+ * name the statement with a literal.
+ */
+static int
+conf_api_limit(struct conf_parser *ps, const char *kw)
+{
+	static const char *const sec[] = { "seconds", NULL };
+	struct http_limits	*l = &ps->c.api_limits;
+
+	if (strcmp(kw, "api-connections") == 0)
+		return conf_plain(ps, "api-connections", 1, 65536,
+		    &l->connections);
+	if (strcmp(kw, "api-connections-per-ip") == 0)
+		return conf_plain(ps, "api-connections-per-ip", 1, 65536,
+		    &l->per_ip);
+	if (strcmp(kw, "api-idle-timeout") == 0)
+		return conf_counted(ps, "api-idle-timeout", 1, 3600, sec,
+		    &l->idle_s);
+	if (strcmp(kw, "api-max-body") == 0)
+		return conf_bytes(ps, "api-max-body", 1024, 64 * 1024 * 1024,
+		    &l->max_body);
+	if (strcmp(kw, "api-max-header") == 0)
+		return conf_bytes(ps, "api-max-header", 1024, 1024 * 1024,
+		    &l->max_header);
+	if (strcmp(kw, "api-max-header-fields") == 0)
+		return conf_plain(ps, "api-max-header-fields", 4, 1000,
+		    &l->max_headers);
+	return 1;
+}
+
+/* user NAME, group NAME: who the daemon runs as when started as root. */
+static int
+conf_ident(struct conf_parser *ps, const char *what, char *buf, size_t len)
+{
+	int	 rc;
+
+	if ((rc = conf_arg(ps, what, buf, len)) < 0)
+		return rc;
+	if (buf[0] == '\0' || buf[0] == '-')
+		return conf_error(ps, "%s is empty or starts with '-'", what);
+	return 0;
+}
+
 /* One statement; the keyword table is sorted, as relayd's is. */
 static int
 conf_statement(struct conf_parser *ps)
@@ -267,6 +346,8 @@ conf_statement(struct conf_parser *ps)
 	char		 msg[400];
 	int		 rc;
 
+	if ((rc = conf_api_limit(ps, kw)) <= 0)
+		return rc;
 	if (strcmp(kw, "api-token") == 0)
 		return conf_token(ps);
 	if (strcmp(kw, "checkpoint-every") == 0)
@@ -277,6 +358,9 @@ conf_statement(struct conf_parser *ps)
 		    &ps->c.forget_vm_s);
 	if (strcmp(kw, "listen") == 0)
 		return conf_listen(ps);
+	if (strcmp(kw, "group") == 0)
+		return conf_ident(ps, "a group name", ps->c.group,
+		    sizeof(ps->c.group));
 	if (strcmp(kw, "log-level") == 0)
 		return conf_log_level(ps);
 	if (strcmp(kw, "policy") == 0)
@@ -296,6 +380,11 @@ conf_statement(struct conf_parser *ps)
 	}
 	if (strcmp(kw, "tls") == 0)
 		return conf_tls(ps);
+	if (strcmp(kw, "user") == 0) {
+		ps->c.user_set = 1;
+		return conf_ident(ps, "a user name", ps->c.user,
+		    sizeof(ps->c.user));
+	}
 	if ((rc = conf_snmp_statement(&ps->lx, &ps->c.snmp, msg,
 	    sizeof(msg))) != 0)
 		return rc < 0 ? conf_error(ps, "%s", msg) : 0;
@@ -358,6 +447,27 @@ conf_load(const char *path, struct conf *out, char *err, size_t errlen)
 	return rc;
 }
 
+/* The api-* bounds, user and group, one statement a line. */
+static void
+conf_print_limits(const struct conf *c, char *buf, size_t len)
+{
+	const struct http_limits	*l = &c->api_limits;
+	int				 n;
+
+	n = snprintf(buf, len,
+	    "api-connections %u\n"
+	    "api-connections-per-ip %u\n"
+	    "api-idle-timeout %u seconds\n"
+	    "api-max-body %zu\n"
+	    "api-max-header %zu\n"
+	    "api-max-header-fields %u\n"
+	    "user %s\n",
+	    l->connections, l->per_ip, l->idle_s, l->max_body, l->max_header,
+	    l->max_headers, c->user);
+	if (c->group[0] != '\0' && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "group %s\n", c->group);
+}
+
 void
 conf_print(const struct conf *c, char *buf, size_t len)
 {
@@ -367,6 +477,7 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	char	 rrdc[sizeof(c->rrdcached) * 2 + 3];
 	char	 pol[sizeof(c->policy) * 2 + 3];
 	char	 crt[sizeof(c->tls_cert) * 2 + 3], key[sizeof(c->tls_key) * 2 + 3];
+	char	 lim[512];
 
 	conf_file_quote(c->reports, rep, sizeof(rep));
 	if (c->rrdcached[0] != '\0')
@@ -381,6 +492,7 @@ conf_print(const struct conf *c, char *buf, size_t len)
 		util_strlcpy(pol, "default", sizeof(pol));
 	conf_file_quote(c->tls_cert, crt, sizeof(crt));
 	conf_file_quote(c->tls_key, key, sizeof(key));
+	conf_print_limits(c, lim, sizeof(lim));
 	snprintf(buf, len,
 	    "listen reports %s\n"
 	    "listen api %s port %d\n"
@@ -392,13 +504,14 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	    "rrdcached %s\n"
 	    "policy %s\n"
 	    "tls %s%s%s%s\n"
+	    "%s"
 	    "%s\n",
 	    rep, api, c->api_port, dir,
 	    c->stale_intervals, c->forget_vm_s, c->checkpoint_ms,
 	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1],
 	    rrdc, pol, c->tls_cert[0] ? "cert " : "none",
 	    c->tls_cert[0] ? crt : "", c->tls_cert[0] ? " key " : "",
-	    c->tls_cert[0] ? key : "", c->api_token[0] ? "# api-token is set (not shown)" :
+	    c->tls_cert[0] ? key : "", lim, c->api_token[0] ? "# api-token is set (not shown)" :
 	    "# api-token: generated at start into STATE/api.token");
 	conf_snmp_print(&c->snmp, buf, len);
 }

@@ -14,6 +14,14 @@
  *   policy "/etc/ballast/default.policy"
  *   api-token "a-long-random-secret"
  *   tls cert "/etc/ballast/api.crt" key "/etc/ballast/api.key"
+ *   api-connections 256
+ *   api-connections-per-ip 32
+ *   api-idle-timeout 30 seconds
+ *   api-max-body 64k
+ *   api-max-header 16k
+ *   api-max-header-fields 64
+ *   user ballast
+ *   group ballast
  *
  * One statement per line; every statement is optional and states its
  * default in conf_defaults().  conf_parse() fills a fresh struct and
@@ -25,11 +33,13 @@
 #include <stddef.h>
 
 #include "conf_snmp.h"
+#include "http_guard.h"
 
 #define CONF_DEFAULT_REPORTS	"tcp://127.0.0.1:8471"
 #define CONF_DEFAULT_API_ADDR	"127.0.0.1"
 #define CONF_DEFAULT_API_PORT	8470
 #define CONF_DEFAULT_STATE_DIR	"/var/lib/ballast"
+#define CONF_DEFAULT_USER	"ballast"
 
 struct conf {
 	char		 reports[256];	/* ZeroMQ endpoint to bind */
@@ -46,6 +56,10 @@ struct conf {
 	struct conf_snmp snmp;		/* trap sinks, AgentX (conf_snmp.h) */
 	char		 tls_cert[1024]; /* PEM files; "": plain HTTP */
 	char		 tls_key[1024];
+	struct http_limits api_limits;	/* the API's bounds (http_guard.h) */
+	char		 user[64];	/* run as, when started as root */
+	int		 user_set;	/* user named in the file */
+	char		 group[64];	/* "": the user's login group */
 };
 
 void	conf_defaults(struct conf *);

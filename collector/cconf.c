@@ -397,6 +397,8 @@ cc_statement(struct cconf_parser *ps)
 		return cconf_arg(ps, "a libvirt URI", c->uri, sizeof(c->uri));
 	if (strcmp(kw, "exec") == 0)
 		return cconf_arg(ps, "a command template", c->exec, sizeof(c->exec));
+	if (strcmp(kw, "group") == 0)
+		return cconf_arg(ps, "a group name", c->group, sizeof(c->group));
 	if (strcmp(kw, "host-name") == 0)
 		return cc_host_name(ps);
 	if (strcmp(kw, "host-uuid") == 0)
@@ -418,6 +420,8 @@ cc_statement(struct cconf_parser *ps)
 	if (strcmp(kw, "stats-timeout") == 0)
 		return cc_duration(ps, "stats-timeout", 10, 600000,
 		    &c->stats_timeout_ms);
+	if (strcmp(kw, "user") == 0)
+		return cconf_arg(ps, "a user name", c->user, sizeof(c->user));
 	return cconf_error(ps, "unknown keyword \"%s\" (see ballast-collectord(8))",
 	    kw);
 }
@@ -571,6 +575,14 @@ cconf_print(const struct cconf *c, char *buf, size_t len)
 	if (c->exec[0] != '\0') {
 		conf_file_quote(c->exec, q, sizeof(q));
 		cconf_append(buf, len, &n, "exec %s\n", q);
+	}
+	if (c->user[0] != '\0') {
+		conf_file_quote(c->user, q, sizeof(q));
+		cconf_append(buf, len, &n, "user %s\n", q);
+	}
+	if (c->group[0] != '\0') {
+		conf_file_quote(c->group, q, sizeof(q));
+		cconf_append(buf, len, &n, "group %s\n", q);
 	}
 	cc_print_migrate(&c->mig, buf, len, &n);
 	cconf_pcap_print(&c->pcap, buf, len, &n);

@@ -14,6 +14,8 @@
  *   nic eth0
  *   nic-speed 10000 mbit
  *   log-level info
+ *   user ballast                       # when started as root
+ *   group ballast
  *   actuator libvirt                   # or exec, or none
  *   exec "qm migrate {vmid} {dest} --online"
  *   migrate {
@@ -110,6 +112,8 @@ struct cconf {
 	char		 exec[1024];	/* the exec actuator's template */
 	struct cconf_migrate mig;
 	struct cconf_pcap pcap;		/* no interface: no capture */
+	char		 user[64];	/* started as root: run as; "": stay */
+	char		 group[64];	/* "": the user's login group */
 };
 
 void	cconf_defaults(struct cconf *);

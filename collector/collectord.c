@@ -13,11 +13,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include <libvirt/libvirt.h>
 #include <zmq.h>
@@ -30,7 +33,9 @@
 #include "exec_act.h"
 #include "hostsrc.h"
 #include "log.h"
+#include "privdrop.h"
 #include "publisher.h"
+#include "sdnotify.h"
 #include "util.h"
 #include "virt.h"
 
@@ -75,6 +80,7 @@ struct cd {
 	struct hostsrc_sample	 hsamp;
 	int			 hs_ok;
 	uint64_t		 reports, late_rounds;
+	int64_t			 wd_ms;	/* systemd watchdog period; 0: none */
 	struct log_complaint	 conn_cpl, call_cpl, host_cpl, pub_cpl;
 };
 
@@ -630,6 +636,50 @@ cd_start(struct cd *d)
 	return ctraffic_start(&d->c, &d->traffic);
 }
 
+/*
+ * The capabilities a source needs after the drop: CAP_NET_RAW for the
+ * packet capture, which opens taps again as VMs start, stop and move
+ * (from the main thread, which keeps it).  None without a capture.
+ */
+static uint64_t
+cd_keep_caps(const struct cd *d)
+{
+	return d->traffic != NULL ? PRIVDROP_CAP(CAP_NET_RAW) : 0;
+}
+
+/*
+ * Started as root with a user configured: libvirt through the libvirt
+ * group's socket access, and only the capabilities cd_keep_caps() says.
+ */
+static int
+cd_drop_privileges(struct cd *d)
+{
+	struct privdrop	 p = { d->c.user, d->c.group, "libvirt", 0 };
+	char		 err[512];
+	int		 rc;
+
+	if (d->c.user[0] == '\0' || geteuid() != 0)
+		return 0;
+	p.keep_caps = cd_keep_caps(d);
+	if ((rc = privdrop(&p, err, sizeof(err))) < 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	log_info("running as user %s%s", d->c.user, getgrnam("libvirt") ?
+	    ", with the libvirt group" : "");
+	return 0;
+}
+
+/* Tells systemd the collector is alive, at half its watchdog period. */
+static void
+cd_watchdog(struct cd *d, int64_t now, int64_t *next)
+{
+	if (d->wd_ms <= 0 || now < *next)
+		return;
+	sdnotify("WATCHDOG=1");
+	*next = now + d->wd_ms;
+}
+
 static long
 cd_timeout(const struct cd *d, int64_t now, int64_t next)
 {
@@ -645,7 +695,7 @@ static void
 cd_loop(struct cd *d)
 {
 	zmq_pollitem_t	 it[3 + CVMMIB_MAX_FDS + CTRAFFIC_MAX_FDS];
-	int64_t		 now = util_now_mono_ms(), next = now, wait;
+	int64_t		 now = util_now_mono_ms(), next = now, wait, wd = now;
 	int		 n, afd = d->ops->fd(d->act);
 	int		 sfd[CVMMIB_MAX_FDS + CTRAFFIC_MAX_FDS];
 	size_t		 k, ns;
@@ -685,6 +735,7 @@ cd_loop(struct cd *d)
 		}
 		cmds_tick(d->cmds, now);
 		pub_tick(d->pub, now);
+		cd_watchdog(d, now, &wd);
 	}
 }
 
@@ -736,15 +787,18 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (cd_start(&d) < 0) {
+	if (cd_start(&d) < 0 || cd_drop_privileges(&d) < 0) {
 		cd_stop(&d);
 		return 1;
 	}
+	d.wd_ms = sdnotify_watchdog_ms();
+	sdnotify("READY=1");
 	util_uuid_fmt(d.c.host_uuid, id);
 	log_info("%s: host %s (%s), libvirt %s, a report every %u ms to %s, "
 	    "migrations by %s", CD_SOFTWARE, d.c.host_name, id, d.c.uri,
 	    d.c.interval_ms, d.c.balancer, d.ops->name);
 	cd_loop(&d);
+	sdnotify("STOPPING=1");
 	log_info("stopping: %llu reports sent, %llu with a late round",
 	    (unsigned long long)d.reports, (unsigned long long)d.late_rounds);
 	cd_stop(&d);

@@ -177,6 +177,21 @@ util_uuid_parse(const char *s, uint8_t u[UTIL_UUID_LEN])
 	return 0;
 }
 
+int
+util_secret_equal(const char *want, const char *got)
+{
+	size_t		 n = strlen(want), i, j = 0;
+	unsigned	 diff = 0;
+
+	/* got is read up to its NUL and then again from its start */
+	for (i = 0; i < n; i++) {
+		diff |= (unsigned char)(want[i] ^ got[j]);
+		j = got[j] != '\0' ? j + 1 : 0;
+	}
+	diff |= (unsigned char)got[j];	/* got must end where want does */
+	return diff == 0;
+}
+
 uint64_t
 util_hash64(const void *p, size_t n)
 {

@@ -53,6 +53,12 @@ void	util_uuid_from_name(const char *ns, const char *name,
 	    uint8_t uuid[UTIL_UUID_LEN]);
 /* 64-bit FNV-1a over a byte string. */
 uint64_t util_hash64(const void *p, size_t n);
+/*
+ * Whether the string `got` equals the secret `want`, in a time that
+ * depends on the secret's length only: neither where `got` differs nor
+ * its length shows in the timing.  0 or 1.
+ */
+int	util_secret_equal(const char *want, const char *got);
 
 /* Sleeps for ms milliseconds, restarting after signals unless *stop. */
 void	util_sleep_ms(int64_t ms, volatile int *stop);

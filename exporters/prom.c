@@ -525,6 +525,28 @@ prom_traffic(struct pbuf *b, const struct model *m, const struct traffic *t)
 	    "Capture errors the hosts reported.", (double)st->errors);
 }
 
+static void
+prom_http(struct pbuf *b, const struct http_stats *h)
+{
+	pb_single(b, "ballast_http_connections_total", "counter",
+	    "API connections accepted.", (double)h->accepted);
+	pb_single(b, "ballast_http_connections_open", "gauge",
+	    "API connections open now.", (double)h->open);
+	pb_family(b, "ballast_http_refused_total", "counter",
+	    "API connections and requests refused by a bound, by bound.");
+	pb_sample(b, "ballast_http_refused_total", "bound=\"connections\"",
+	    (double)h->refused_limit);
+	pb_sample(b, "ballast_http_refused_total", "bound=\"per_ip\"",
+	    (double)h->refused_per_ip);
+	pb_sample(b, "ballast_http_refused_total", "bound=\"header\"",
+	    (double)h->refused_header);
+	pb_sample(b, "ballast_http_refused_total", "bound=\"body\"",
+	    (double)h->refused_body);
+	pb_single(b, "ballast_http_idle_closed_total", "counter",
+	    "API connections closed by the idle timeout.",
+	    (double)h->timed_out);
+}
+
 int
 prom_render(const struct prom_sources *src, char **out, size_t *len)
 {
@@ -545,6 +567,8 @@ prom_render(const struct prom_sources *src, char **out, size_t *len)
 		prom_rrd(&b, src->rrd);
 	if (src->traffic != NULL)
 		prom_traffic(&b, src->model, src->traffic);
+	if (src->http != NULL)
+		prom_http(&b, src->http);
 	pb_single(&b, "ballast_uptime_seconds", "gauge",
 	    "Seconds since the balancer started.", src->uptime_s);
 	pb_reserve(&b, 1);

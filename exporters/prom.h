@@ -32,6 +32,9 @@
  * cross-host and external bytes/s and the cross-host fraction; the top
  * PROM_TRAFFIC_PAIRS pairs (labels src, dst, src_host, dst_host); the
  * matrix's pair and capture counters.
+ * ballast_cluster_hot_hosts, with an RRD exporter ballast_rrd_*, and with
+ * the HTTP server's counters ballast_http_* (connections accepted and
+ * open, refused by bound, closed idle).
  *
  * Every family has its HELP and TYPE lines and its samples together.
  * Label values are escaped (\\, \" and \n), as is HELP text.
@@ -43,6 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http_guard.h"
 #include "ingest.h"
 #include "model.h"
 #include "rrd.h"
@@ -62,6 +66,7 @@ struct prom_sources {
 	const struct prom_plan_stats	*plan;		/* NULL: zeros */
 	const struct rrdx_stats		*rrd;		/* NULL: no ballast_rrd_* */
 	const struct traffic		*traffic;	/* NULL: no ballast_traffic_* */
+	const struct http_stats		*http;		/* NULL: no ballast_http_* */
 	double				 uptime_s;
 };
 

@@ -158,6 +158,7 @@ api_metrics(const struct api_ctx *a, struct http_response *r, int64_t now_ms)
 	src.plan = a->plan;
 	src.rrd = a->rrd != NULL ? rrdx_stats(a->rrd) : NULL;
 	src.traffic = a->traffic;
+	src.http = a->http;
 	src.uptime_s = (double)(now_ms - a->start_ms) / 1000.0;
 	if (prom_render(&src, &r->body, &r->len) < 0) {
 		api_error(r, 500, "out of memory");

@@ -43,6 +43,7 @@ struct api_ctx {
 	const struct prom_plan_stats	*plan;		/* NULL until the planner */
 	struct balance			*bal;		/* NULL: no planner (tests) */
 	const char			*token;		/* operator token for POSTs */
+	const struct http_stats		*http;		/* NULL: not in /metrics */
 };
 
 /* An http_handler: arg is a struct api_ctx. */

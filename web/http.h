@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HTTP_MAX_BODY	(64 * 1024)	/* request bodies beyond are refused */
+#include "http_guard.h"
 
 struct http_request {
 	const char	*method;
@@ -41,15 +41,23 @@ struct http;
 struct http	*http_new(const char *addr, int port, http_handler, void *arg,
 		    char *err, size_t errlen);
 /*
- * The same over TLS (HTTPS only on that port): cert_pem and key_pem are
- * the PEM texts of the certificate (chain) and its private key, copied
- * by the server.  NULL with a reason in err when libmicrohttpd lacks
- * TLS or refuses the pair.
+ * The same over TLS (HTTPS only on that port) when cert_pem and key_pem
+ * are not NULL: the PEM texts of the certificate (chain) and its private
+ * key, copied by the server.  lim (copied; NULL or zero fields: the
+ * defaults in http_guard.h) bounds connections and requests: a client
+ * over the total or per-address bound is closed at accept, a request
+ * head over max_header or max_headers gets 431, a body over max_body
+ * 413, a connection silent for idle_s is closed; each is counted in
+ * http_stats().  NULL with a reason in err when libmicrohttpd lacks TLS
+ * or refuses the pair.
  */
 struct http	*http_new_tls(const char *addr, int port, const char *cert_pem,
-		    const char *key_pem, http_handler, void *arg, char *err,
-		    size_t errlen);
+		    const char *key_pem, const struct http_limits *lim,
+		    http_handler, void *arg, char *err, size_t errlen);
 void		 http_free(struct http *);
+
+/* What the bounds refused, and the connections open; owned by the server. */
+const struct http_stats *http_stats(const struct http *);
 
 /* The descriptor to poll for reading. */
 int		 http_fd(struct http *);

@@ -190,7 +190,10 @@ test_print_round_trip(void **state)
 	    "host-uuid 0e6b7f8a-8c1d-4e4f-9b3a-6c2d1e0f9a8b\ncluster c1\n"
 	    "actuator exec\nexec \"xe vm-migrate vm={vm} host={dest}\"\n"
 	    "migrate { flags live tunnelled peer2peer\nlisten-address ::\n"
-	    "migrate-uri \"tcp://{host}\" }\n", &a);
+	    "migrate-uri \"tcp://{host}\" }\nuser ballast-collector\n"
+	    "group kvm\n", &a);
+	assert_string_equal(a.user, "ballast-collector");
+	assert_string_equal(a.group, "kvm");
 	cconf_print(&a, buf, sizeof(buf));
 	if (cconf_parse("print", buf, strlen(buf), &b, err, sizeof(err)) != 0)
 		fail_msg("%s\n%s", err, buf);
@@ -203,6 +206,11 @@ test_print_round_trip(void **state)
 	assert_string_equal(a.mig.migrate_uri, b.mig.migrate_uri);
 	assert_int_equal(a.interval_ms, b.interval_ms);
 	assert_int_equal(a.actuator, b.actuator);
+	assert_string_equal(a.user, b.user);
+	assert_string_equal(a.group, b.group);
+	/* by default the collector stays the user it was started as */
+	parse_ok("", &a);
+	assert_string_equal(a.user, "");
 }
 
 /* The pcap statements: options, map entries, errors, print back. */

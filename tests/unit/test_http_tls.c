@@ -34,7 +34,7 @@ test_garbage_refused(void **state)
 	char		 err[256] = "";
 
 	(void)state;
-	h = http_new_tls("127.0.0.1", 0, cert, key, handler, NULL, err,
+	h = http_new_tls("127.0.0.1", 0, cert, key, NULL, handler, NULL, err,
 	    sizeof(err));
 	assert_null(h);
 	assert_non_null(strstr(err, "TLS"));
@@ -47,7 +47,7 @@ test_plain_without_cert(void **state)
 	char		 err[256] = "";
 
 	(void)state;
-	h = http_new_tls("127.0.0.1", 0, NULL, NULL, handler, NULL, err,
+	h = http_new_tls("127.0.0.1", 0, NULL, NULL, NULL, handler, NULL, err,
 	    sizeof(err));
 	assert_non_null(h);
 	assert_true(http_fd(h) >= 0);
@@ -60,7 +60,7 @@ test_bad_address(void **state)
 	char	 err[256] = "";
 
 	(void)state;
-	assert_null(http_new_tls("localhost", 0, NULL, NULL, handler, NULL,
+	assert_null(http_new_tls("localhost", 0, NULL, NULL, NULL, handler, NULL,
 	    err, sizeof(err)));
 	assert_string_equal(err, "API address \"localhost\" is not an IPv4 "
 	    "or IPv6 literal");

@@ -310,6 +310,24 @@ test_clocks(void **state)
 	assert_true(util_now_mono_ns() / 1000000 >= t1);
 }
 
+static void
+test_secret_equal(void **state)
+{
+	const char	*tok = "4c6abe30eaae9991360365093e27f253";
+
+	(void)state;
+	assert_int_equal(util_secret_equal(tok, "4c6abe30eaae9991360365093e27f253"), 1);
+	assert_int_equal(util_secret_equal(tok, "4c6abe30eaae9991360365093e27f254"), 0);
+	assert_int_equal(util_secret_equal(tok, "5c6abe30eaae9991360365093e27f253"), 0);
+	/* a prefix, a longer string, the empty string */
+	assert_int_equal(util_secret_equal(tok, "4c6abe30eaae99913603650"), 0);
+	assert_int_equal(util_secret_equal(tok, "4c6abe30eaae9991360365093e27f2530"), 0);
+	assert_int_equal(util_secret_equal(tok, ""), 0);
+	/* the secret repeated: reading got again from its start cannot match */
+	assert_int_equal(util_secret_equal("abab", "ab"), 0);
+	assert_int_equal(util_secret_equal("a", "a"), 1);
+}
+
 int
 main(void)
 {
@@ -321,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_uuid_text),
 		cmocka_unit_test(test_uuid_from_name_and_hash),
 		cmocka_unit_test(test_clocks),
+		cmocka_unit_test(test_secret_equal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
