@@ -56,14 +56,14 @@ LDLIBS	= $(PKG_LIBS) -lnetsnmpagent -lnetsnmp -lm
 # Every module but the programs' main files goes into one archive; the
 # linker takes from it only what a program or test needs.
 LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
-	  common/precopy.c common/conf_file.c \
+	  common/precopy.c common/conf_file.c common/zcurve.c \
 	  proto/wire.c \
 	  collector/publisher.c \
 	  balancer/rate.c balancer/model.c balancer/ingest.c \
 	  balancer/checkpoint.c balancer/conf.c \
 	  balancer/planner.c balancer/plan_pass.c balancer/plan_view.c \
 	  balancer/executor.c balancer/audit.c balancer/balance.c \
-	  balancer/dstate.c \
+	  balancer/dstate.c balancer/authcoll.c balancer/zap.c \
 	  web/http.c web/api.c web/api_util.c web/api_plan.c web/graph.c \
 	  web/assets.c web/api_report.c \
 	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \
@@ -94,7 +94,7 @@ PROGS	+= $(BIN)/ballast-collectord
 VIRTTESTS = $(B)/tests/test_vstats $(B)/tests/test_virt \
 	  $(B)/tests/test_collector_cmds
 UNIT	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
-TOOLS	= $(B)/tests/zsend $(B)/tests/trace2rrd $(B)/tests/vmmibd
+TOOLS	= $(B)/tests/zsend $(B)/tests/zcmd $(B)/tests/trace2rrd $(B)/tests/vmmibd
 BENCH	= $(B)/bench/ingest $(B)/bench/rrd $(B)/bench/plan
 
 all: $(PROGS)
@@ -153,6 +153,10 @@ $(B)/tests/vmmibd: $(B)/tests/tools/vmmibd.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lvirt
 
 $(B)/tests/zsend: $(B)/tests/tools/zsend.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/zcmd: $(B)/tests/tools/zcmd.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

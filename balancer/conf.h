@@ -14,6 +14,10 @@
  *   policy "/etc/ballast/default.policy"
  *   api-token "a-long-random-secret"
  *   tls cert "/etc/ballast/api.crt" key "/etc/ballast/api.key"
+ *   curve secret-key "/etc/ballast/balancer.key" \
+ *         authorized-collectors "/etc/ballast/collectors"   (one line)
+ *   insecure                 # plain TCP reports off loopback
+ *   max-hosts 10000
  *
  * One statement per line; every statement is optional and states its
  * default in conf_defaults().  conf_parse() fills a fresh struct and
@@ -46,6 +50,10 @@ struct conf {
 	struct conf_snmp snmp;		/* trap sinks, AgentX (conf_snmp.h) */
 	char		 tls_cert[1024]; /* PEM files; "": plain HTTP */
 	char		 tls_key[1024];
+	char		 curve_key[1024]; /* CURVE secret key file; "": plain */
+	char		 curve_auth[1024]; /* authorised-collectors file */
+	int		 insecure;	/* plain TCP reports off loopback allowed */
+	unsigned	 max_hosts;
 };
 
 void	conf_defaults(struct conf *);
@@ -60,6 +68,13 @@ int	conf_parse(const char *file, const char *text, size_t len,
 
 /* Reads and parses a file; as conf_parse, plus -errno if unreadable. */
 int	conf_load(const char *path, struct conf *out, char *err, size_t errlen);
+
+/*
+ * What only the whole configuration can tell: plain TCP reports on an
+ * address other than loopback without insecure.  0 or -EPERM with the
+ * reason and the fix in err.
+ */
+int	conf_check(const struct conf *, char *err, size_t errlen);
 
 /* Writes the configuration back in the file's grammar (for -nv). */
 void	conf_print(const struct conf *, char *buf, size_t len);

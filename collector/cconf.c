@@ -12,6 +12,7 @@
 #include "conf_lex.h"
 #include "log.h"
 #include "util.h"
+#include "zcurve.h"
 #include "wire.h"
 
 struct cconf_parser {
@@ -397,6 +398,9 @@ cc_statement(struct cconf_parser *ps)
 	if (strcmp(kw, "balancer") == 0)
 		return cc_arg(ps, "a ZeroMQ endpoint", c->balancer,
 		    sizeof(c->balancer));
+	if (strcmp(kw, "balancer-key") == 0)
+		return cc_arg(ps, "a public key file", c->balancer_key,
+		    sizeof(c->balancer_key));
 	if (strcmp(kw, "cluster") == 0)
 		return cc_cluster(ps);
 	if (strcmp(kw, "connect") == 0)
@@ -407,8 +411,14 @@ cc_statement(struct cconf_parser *ps)
 		return cc_host_name(ps);
 	if (strcmp(kw, "host-uuid") == 0)
 		return cc_host_uuid(ps);
+	if (strcmp(kw, "insecure") == 0) {
+		c->insecure = 1;
+		return 0;
+	}
 	if (strcmp(kw, "interval") == 0)
 		return cc_duration(ps, "interval", 100, 3600000, &c->interval_ms);
+	if (strcmp(kw, "key") == 0)
+		return cc_arg(ps, "a secret key file", c->key, sizeof(c->key));
 	if (strcmp(kw, "log-level") == 0)
 		return cc_log_level(ps);
 	if (strcmp(kw, "migrate") == 0)
@@ -497,7 +507,13 @@ cconf_check(struct cconf *c, char *err, size_t errlen)
 		    "ipc://PATH, not \"%s\"", c->balancer);
 		return -EINVAL;
 	}
-	return 0;
+	if ((c->balancer_key[0] != '\0') != (c->key[0] != '\0')) {
+		snprintf(err, errlen, "CURVE wants both balancer-key \"FILE\" "
+		    "and key \"FILE\" (ballastctl keygen makes keys)");
+		return -EINVAL;
+	}
+	return zcurve_check_plain(c->balancer, c->key[0] != '\0', c->insecure,
+	    "balancer", err, errlen);
 }
 
 /* Appends to buf at *n (printf-style), never past len. */
@@ -559,6 +575,14 @@ cconf_print(const struct cconf *c, char *buf, size_t len)
 	cc_append(buf, len, &n, "connect %s\n", q);
 	conf_file_quote(c->balancer, q, sizeof(q));
 	cc_append(buf, len, &n, "balancer %s\n", q);
+	if (c->balancer_key[0] != '\0') {
+		conf_file_quote(c->balancer_key, q, sizeof(q));
+		cc_append(buf, len, &n, "balancer-key %s\n", q);
+		conf_file_quote(c->key, q, sizeof(q));
+		cc_append(buf, len, &n, "key %s\n", q);
+	}
+	if (c->insecure)
+		cc_append(buf, len, &n, "insecure\n");
 	if (c->host_name[0] != '\0')
 		cc_append(buf, len, &n, "host-name %s\n", c->host_name);
 	util_uuid_fmt(c->host_uuid, id);
