@@ -484,10 +484,11 @@ ingest_message(struct ingest *in, const void *buf, size_t len, int64_t now_ms)
 static void
 ingest_user_id(struct ingest *in, zmq_msg_t *msg)
 {
-	const char	*uid = NULL;
+	const char	*uid;
 
-	if (in->zap != NULL)
-		uid = zmq_msg_gets(msg, "User-Id");
+	if (in->zap == NULL)
+		return;		/* plain: in->uid stays "" */
+	uid = zmq_msg_gets(msg, "User-Id");
 	util_strlcpy(in->uid, uid != NULL ? uid : "", sizeof(in->uid));
 }
 
