@@ -5,9 +5,11 @@
 # ballastctl keygen; an unknown key gets nothing in; a key bound to
 # hv01 cannot report as hv02; SIGHUP re-reads the authorised
 # collectors (all or nothing); a collector does not talk to a balancer
-# whose key it does not trust; command fencing (an older epoch, a
-# repeated id) through zcmd, a balancer started by mistake; plain TCP
-# off loopback refuses to start without "insecure".
+# whose key it does not trust, until its own SIGHUP gives it that key;
+# command fencing: an older epoch and a repeated id through zcmd (a
+# balancer started by mistake, sending what a real one never would),
+# then a real second balancer with an older epoch; plain TCP off
+# loopback refuses to start without "insecure".
 . "$(dirname "$0")/lib.sh"
 K="$WORK/keys"
 mkdir -p "$K"
@@ -105,13 +107,15 @@ BAL2_PID=$!
 PIDS="$PIDS $BAL2_PID"
 api2_up() { curl -fsS "$API2/api/v1/status" >/dev/null 2>&1; }
 wait_for 10 api2_up || notok "the second balancer answers"
-# collector configuration: $1 endpoint, then extra lines on stdin
+# collector configuration: $1 endpoint, $2 the balancer key it trusts,
+# then extra lines on stdin
 cconf() {
 	printf 'connect "test://%s"\nhost-name hv01\ninterval 1 s\nbalancer "%s"\nbalancer-key "%s"\nkey "%s"\n' \
-	    "$WORK/hv01.xml" "$1" "$K/bal.pub" "$K/hv01.key"
+	    "$WORK/hv01.xml" "$1" "$2" "$K/hv01.key"
 	cat
 }
-cconf "tcp://127.0.0.1:$REPORTS2_PORT" </dev/null > "$WORK/c2.conf"
+cp "$K/bal.pub" "$WORK/trusted.pub"
+cconf "tcp://127.0.0.1:$REPORTS2_PORT" "$WORK/trusted.pub" </dev/null > "$WORK/c2.conf"
 "$BIN/ballast-collectord" -f "$WORK/c2.conf" >>"$WORK/c2.log" 2>&1 &
 C2_PID=$!
 PIDS="$PIDS $C2_PID"
@@ -124,6 +128,14 @@ check "that balancer never hears of hv01" [ "$(hosts2)" = 0 ]
 token2=$(cat "$WORK/state2/api.token")
 check "and cannot command it: a migration of web-1 is refused" \
     sh -c "! '$BIN/ballastctl' --api '$API2' --token '$token2' migrate web-1 hv02 >/dev/null 2>&1"
+# the operator installs that balancer's key on the collector: SIGHUP
+cp "$K/bal2.pub" "$WORK/trusted.pub"
+kill -HUP "$C2_PID"
+heard() { [ "$(hosts2)" = 1 ]; }
+check "after the collector's SIGHUP with that balancer's key, it reports there" \
+    wait_for 15 heard
+check "the collector logs the reload and the handshake" \
+    sh -c "grep -q 'CURVE keys reloaded' '$WORK/c2.log' && grep -q 'CURVE handshake with the balancer at .* succeeded' '$WORK/c2.log'"
 kill "$C2_PID" "$BAL2_PID"
 
 # --- command fencing: a balancer started by mistake -----------------------
@@ -131,7 +143,7 @@ cat > "$WORK/move.sh" <<'EOF2'
 #!/bin/sh
 echo "$1 $2" >> "$(dirname "$0")/moves.log"
 EOF2
-cconf "tcp://127.0.0.1:$ZCMD_PORT" > "$WORK/c3.conf" <<EOF2
+cconf "tcp://127.0.0.1:$ZCMD_PORT" "$K/bal.pub" > "$WORK/c3.conf" <<EOF2
 actuator exec
 exec "sh $WORK/move.sh {vm} {dest}"
 EOF2
@@ -158,6 +170,44 @@ check "nothing more ran" [ "$(wc -l < "$WORK/moves.log")" = 1 ]
 kill "$C3_PID"
 counted() { logged "commands: 4 received, 1 repeated, 2 refused (2 from an older epoch)" "$WORK/c3.log"; }
 check "the collector counts them (4 received, 1 repeated, 2 from an older epoch)" wait_for 5 counted
+
+# --- the same with real balancers: B, started by mistake on an old state
+# directory (epoch 1), after A (epoch 5) has commanded the simulator -----
+PA=$((API_PORT + 7)); PR=$((API_PORT + 8))
+apiX="http://127.0.0.1:$PA"
+mkdir -p "$WORK/stA"
+echo 4 > "$WORK/stA/epoch"
+run_bal() {	# $1 state dir: a plain loopback balancer; sets BX_PID
+	"$BIN/ballast-balancerd" --state-dir "$1" --api "127.0.0.1:$PA" \
+	    --reports "tcp://127.0.0.1:$PR" >>"$1.log" 2>&1 &
+	BX_PID=$!
+	PIDS="$PIDS $BX_PID"
+}
+ctlx() { d=$1; shift; "$BIN/ballastctl" --api "$apiX" --token "$(cat "$d/api.token")" "$@"; }
+two_hosts() { [ "$(curl -fsS "$apiX/api/v1/hosts" 2>/dev/null | jq length)" = 2 ]; }
+host_of() { curl -fsS "$apiX/api/v1/vms" | jq -r --arg v "$1" '.[] | select(.name == $v) | .host'; }
+run_bal "$WORK/stA"
+"$BIN/ballast-sim" --connect "tcp://127.0.0.1:$PR" --hosts 2 --vms 4 --step 1 \
+    >>"$WORK/simx.log" 2>&1 &
+PIDS="$PIDS $!"
+wait_for 15 two_hosts || notok "balancer A hears both simulated hosts"
+vmx=$(curl -fsS "$apiX/api/v1/vms" | jq -r '[.[] | select(.host == "hv01")][0].name')
+ctlx "$WORK/stA" migrate "$vmx" hv02 --wait >"$WORK/migA.out" 2>&1
+check "balancer A (epoch 5) moves $vmx to hv02" [ "$(host_of "$vmx")" = hv02 ]
+kill "$BX_PID"
+sleep 1
+run_bal "$WORK/stB"
+wait_for 15 two_hosts || notok "balancer B hears both simulated hosts"
+check "balancer B starts at epoch 1" grep -q "epoch 1;" "$WORK/stB.log"
+ctlx "$WORK/stB" migrate "$vmx" hv01 --wait >"$WORK/migB.out" 2>&1
+rc=$?
+errB=$(curl -fsS "$apiX/api/v1/migrations" | jq -r '.[0].error')
+note "balancer B: $errB"
+check "balancer B cannot countermand: its migration fails (exit 1)" [ "$rc" = 1 ]
+check "with the simulator's reason: an older epoch" \
+    sh -c "echo '$errB' | grep -q 'from balancer epoch 1; epoch 5 has been obeyed since'"
+check "and $vmx stays on hv02" [ "$(host_of "$vmx")" = hv02 ]
+kill "$BX_PID"
 
 # --- plain TCP off loopback ---------------------------------------------
 P3=$((API_PORT + 5)); P4=$((API_PORT + 6))
