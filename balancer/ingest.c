@@ -15,6 +15,7 @@
 #define INGEST_MAX_PEERS	20000
 #define INGEST_RCVHWM		100000
 #define INGEST_ZAP_DOMAIN	"ballast"
+#define INGEST_REBIND_TRIES	40	/* x 50 ms */
 #define INGEST_COMPLAIN_MS	10000
 
 /* A collector as ingest knows it; the ckpt part is made durable. */
@@ -43,6 +44,7 @@ struct ingest {
 	char			 endpoint[256];
 	size_t			 max_hosts;
 	char			 uid[AUTHCOLL_NAME_MAX]; /* last User-Id */
+	char			 secret[ZCURVE_Z85_LEN + 1]; /* CURVE key */
 	int			 replay;	/* sample time is the receive time */
 	size_t			 rid_len;
 };
@@ -145,6 +147,8 @@ ingest_new_opts(void *zctx, const struct ingest_opts *o, struct model *m,
 		ingest_free(in);
 		return NULL;
 	}
+	if (o->curve != NULL)
+		memcpy(in->secret, o->curve->secret, sizeof(in->secret));
 	if (ingest_listen(in, zctx, o->curve) == -1) {
 		snprintf(err, errlen, "cannot listen for reports on %s: %s",
 		    o->endpoint, zmq_strerror(zmq_errno()));
@@ -176,6 +180,25 @@ ingest_zap(struct ingest *in)
 	return in->zap;
 }
 
+/* Binds again with secret; the old listener may take a moment to go. */
+static int
+ingest_rebind(struct ingest *in, const char *secret)
+{
+	int	 i;
+
+	if (zmq_setsockopt(in->sock, ZMQ_CURVE_SECRETKEY, secret,
+	    ZCURVE_Z85_LEN) == -1)
+		return -zmq_errno();
+	for (i = 0; i < INGEST_REBIND_TRIES; i++) {
+		if (zmq_bind(in->sock, in->endpoint) == 0)
+			return 0;
+		if (zmq_errno() != EADDRINUSE)
+			break;
+		util_sleep_ms(50, NULL);
+	}
+	return -zmq_errno();
+}
+
 int
 ingest_rekey(struct ingest *in, const struct zcurve_pair *kp, char *err,
     size_t errlen)
@@ -186,15 +209,23 @@ ingest_rekey(struct ingest *in, const struct zcurve_pair *kp, char *err,
 		snprintf(err, errlen, "reports are not on CURVE");
 		return -EINVAL;
 	}
-	if (zmq_setsockopt(in->sock, ZMQ_CURVE_SECRETKEY, kp->secret,
-	    ZCURVE_Z85_LEN) == -1 || zmq_unbind(in->sock, in->endpoint) == -1 ||
-	    zmq_bind(in->sock, in->endpoint) == -1) {
+	if (zmq_unbind(in->sock, in->endpoint) == -1) {
 		rc = -zmq_errno();
-		snprintf(err, errlen, "cannot listen again on %s with the new "
-		    "key: %s", in->endpoint, zmq_strerror(-rc));
+		snprintf(err, errlen, "cannot stop listening on %s: %s",
+		    in->endpoint, zmq_strerror(-rc));
 		return rc;
 	}
-	return 0;
+	if ((rc = ingest_rebind(in, kp->secret)) == 0) {
+		memcpy(in->secret, kp->secret, sizeof(in->secret));
+		return 0;
+	}
+	snprintf(err, errlen, "cannot listen again on %s with the new key: "
+	    "%s", in->endpoint, zmq_strerror(-rc));
+	if (ingest_rebind(in, in->secret) < 0)
+		log_warnx("cannot listen on %s with the old key either: %s; "
+		    "no reports until a restart", in->endpoint,
+		    zmq_strerror(zmq_errno()));
+	return rc;
 }
 
 void
@@ -207,6 +238,7 @@ ingest_free(struct ingest *in)
 	if (in->sock != NULL)
 		zmq_close(in->sock);
 	zap_free(in->zap);
+	explicit_bzero(in->secret, sizeof(in->secret));
 	for (i = 0; i < in->npeers; i++)
 		free(in->plist[i]);
 	free(in->plist);

@@ -94,9 +94,10 @@ void		 ingest_free(struct ingest *);
 struct zap	*ingest_zap(struct ingest *);
 
 /*
- * Takes a new server key pair: the socket listens again with it (new
- * connections use it; collectors reconnect).  0 or -errno with err set,
- * the old key still in use.
+ * Takes a new server key pair: the socket stops listening (open
+ * connections close; collectors reconnect) and listens again with it,
+ * waiting up to 2 s for the port.  0, or -errno with err set and the
+ * socket listening again with the old key.
  */
 int		 ingest_rekey(struct ingest *, const struct zcurve_pair *,
 		    char *err, size_t errlen);

@@ -37,8 +37,10 @@ check "and the key is unchanged" [ "$(md5sum < "$K/hv01.key")" = "$sum" ]
 
 # --- the balancer on CURVE; hv01 alone authorised -----------------------
 printf 'collector "hv01" key "%s"\n' "$(pub hv01)" > "$WORK/collectors"
-printf 'curve secret-key "%s" authorized-collectors "%s"\n' "$K/bal.key" \
-    "$WORK/collectors" > "$WORK/bal.conf"
+# the balancer's secret key where it can be replaced (rotation, below)
+cp -p "$K/bal.key" "$WORK/balancer.key"
+printf 'curve secret-key "%s" authorized-collectors "%s"\n' \
+    "$WORK/balancer.key" "$WORK/collectors" > "$WORK/bal.conf"
 start_balancer -f "$WORK/bal.conf"
 
 # --- an unknown key ----------------------------------------------------
@@ -85,6 +87,22 @@ n0=$(status reports_received)
 sleep 3
 check "and the running table stays: both hosts still report" \
     sh -c "[ $(status reports_received) -gt $n0 ] && [ '$(hosts)' = hv01,hv02 ]"
+
+# --- SIGHUP rotates the balancer's key ------------------------------------
+ctl keygen bal3 --out "$K" >/dev/null
+cp -p "$K/bal3.key" "$WORK/balancer.key"
+kill -HUP "$BAL_PID"
+rotated() { grep -qF "CURVE reloaded: balancer key $(pub bal3) (new)" "$WORK/balancer.log"; }
+check "SIGHUP takes the balancer's new key" wait_for 5 rotated
+sleep 1
+n0=$(status reports_received); a0=$(status handshakes_accepted)
+sleep 3
+check "collectors holding its old public key no longer get in" \
+    sh -c "[ $(status reports_received) -le $((n0 + 2)) ] && [ $(status handshakes_accepted) = $a0 ]"
+kill "$SIM_PID"
+start_sim --hosts 2 --vms 8 --step 1 --balancer-key "$K/bal3.pub" --keys "$K"
+more() { [ "$(status reports_received)" -gt $((n0 + 4)) ]; }
+check "collectors given the new public key do" wait_for 15 more
 kill "$SIM_PID"
 
 # --- a collector does not talk to a balancer it does not trust -------------
