@@ -116,6 +116,13 @@ ac_collector(struct ac_parser *ps)
 	return ac_append(ps, &x);
 }
 
+static int
+ac_cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct authcoll_entry *)a)->name,
+	    ((const struct authcoll_entry *)b)->name);
+}
+
 int
 authcoll_parse(const char *file, const char *text, size_t len,
     struct authcoll *out, char *err, size_t errlen)
@@ -144,6 +151,9 @@ authcoll_parse(const char *file, const char *text, size_t len,
 		memset(out, 0, sizeof(*out));
 		return rc;
 	}
+	/* sorted by name: ingest looks a name up for every message */
+	if (ps.t.n > 1)
+		qsort(ps.t.e, ps.t.n, sizeof(*ps.t.e), ac_cmp_name);
 	*out = ps.t;
 	return 0;
 }
@@ -186,10 +196,10 @@ authcoll_by_key(const struct authcoll *t, const uint8_t key[ZCURVE_BIN_LEN])
 const struct authcoll_entry *
 authcoll_by_name(const struct authcoll *t, const char *name)
 {
-	size_t	 i;
+	struct authcoll_entry	 key;
 
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->e[i].name, name) == 0)
-			return &t->e[i];
-	return NULL;
+	if (t->n == 0 || util_strlcpy(key.name, name, sizeof(key.name)) >=
+	    sizeof(key.name))
+		return NULL;
+	return bsearch(&key, t->e, t->n, sizeof(*t->e), ac_cmp_name);
 }

@@ -32,7 +32,7 @@ struct authcoll_entry {
 };
 
 struct authcoll {
-	struct authcoll_entry	*e;
+	struct authcoll_entry	*e;	/* sorted by name */
 	size_t			 n;
 };
 
@@ -48,7 +48,11 @@ int	authcoll_load(const char *path, struct authcoll *out, char *err,
 	    size_t errlen);
 void	authcoll_clear(struct authcoll *);
 
-/* The entry for a public key or a name, or NULL. */
+/*
+ * The entry for a public key (a linear search: once per handshake) or
+ * a name (a binary search: once per message), or NULL.  A table built
+ * by hand must be sorted by name.
+ */
 const struct authcoll_entry *authcoll_by_key(const struct authcoll *,
 	    const uint8_t key[ZCURVE_BIN_LEN]);
 const struct authcoll_entry *authcoll_by_name(const struct authcoll *,
