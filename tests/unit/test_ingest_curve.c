@@ -7,7 +7,8 @@
  * unknown key is refused at the handshake; a key bound to one host
  * cannot report as another (by name, or by UUID); a collector trusting another server key never gets through;
  * replacing the table revokes a key; a host beyond max-hosts is
- * refused and counted.
+ * refused and counted; commands queued for a collector that does not
+ * read are bounded.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -293,6 +294,43 @@ test_max_hosts(void **state)
 	fx_stop(&f);
 }
 
+/* A collector that never reads: commands stop at a bound, not at 100000. */
+static void
+test_command_queue_bounded(void **state)
+{
+	struct fx		 f;
+	Ballast__V1__Command	 c = BALLAST__V1__COMMAND__INIT;
+	Ballast__V1__Cancel	 k = BALLAST__V1__CANCEL__INIT;
+	struct trep		 h;
+	int64_t			 end;
+	int			 rc = -EHOSTUNREACH, n;
+
+	(void)state;
+	fx_start(&f, 0);
+	table(&f, 0);
+	f.pub[0] = collector(&f, 1, "hv01", &f.server, &f.a);
+	pump(&f, f.pub[0], 1, "hv01", 600);
+	trep_host(&h, 1, "hv01", 1, 0, 0, 0);
+	c.epoch = 1;
+	c.op_case = BALLAST__V1__COMMAND__OP_CANCEL;
+	c.cancel = &k;
+	k.command_id = 1;
+	end = util_now_mono_ms() + WAIT_MS;
+	for (n = 0; n < 100000; n++) {
+		c.id = (uint64_t)n + 1;
+		if ((rc = ingest_send_command(f.in, h.hu, &c)) == -EAGAIN)
+			break;
+		assert_int_equal(rc, 0);
+		if (util_now_mono_ms() > end)
+			break;
+	}
+	print_message("first refused command: %d\n", n);
+	assert_int_equal(rc, -EAGAIN);
+	assert_true(n >= INGEST_SNDHWM);
+	assert_true(n < 20 * INGEST_SNDHWM);
+	fx_stop(&f);
+}
+
 int
 main(void)
 {
@@ -304,6 +342,7 @@ main(void)
 		cmocka_unit_test(test_untrusted_server),
 		cmocka_unit_test(test_revoked),
 		cmocka_unit_test(test_max_hosts),
+		cmocka_unit_test(test_command_queue_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
