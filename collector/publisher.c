@@ -115,10 +115,11 @@ pub_socket_new(struct pub *p, void *zctx)
 	    zmq_setsockopt(p->sock, ZMQ_LINGER, &zero, sizeof(zero)) ||
 	    zmq_setsockopt(p->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof(ivl)) ||
 	    zmq_setsockopt(p->sock, ZMQ_RECONNECT_IVL_MAX, &ivlmax,
-	    sizeof(ivlmax)) || pub_monitor(p, zctx) == -1)
+	    sizeof(ivlmax)))
 		return -1;
-	if (p->cfg.server_key != NULL &&
-	    pub_curve(p, p->cfg.server_key, p->cfg.curve) == -1)
+	/* CURVE only: the handshakes are worth watching */
+	if (p->cfg.server_key != NULL && (pub_monitor(p, zctx) == -1 ||
+	    pub_curve(p, p->cfg.server_key, p->cfg.curve) == -1))
 		return -1;
 	return zmq_connect(p->sock, p->cfg.endpoint);
 }

@@ -428,6 +428,8 @@ start_publishers(struct sim *s)
 		fatalx("out of memory");
 	if (load_keys(s) < 0)
 		return -1;
+	/* a DEALER per host, with CURVE a monitor and its pipe too */
+	zmq_ctx_set(s->zctx, ZMQ_MAX_SOCKETS, (int)(h * (s->hkeys ? 3 : 1) + 64));
 	for (i = 0; i < h; i++) {
 		memset(&pc, 0, sizeof(pc));
 		if (s->hkeys != NULL) {
