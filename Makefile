@@ -63,6 +63,7 @@ LDLIBS	= $(PKG_LIBS) -lnetsnmpagent -lnetsnmp -lm
 # linker takes from it only what a program or test needs.
 LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  common/precopy.c common/conf_file.c common/sdnotify.c common/privdrop.c \
+	  common/precopy.c common/conf_file.c common/zcurve.c \
 	  proto/wire.c \
 	  collector/publisher.c \
 	  balancer/rate.c balancer/model.c balancer/ingest.c \
@@ -71,6 +72,7 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  balancer/plan_traffic.c \
 	  balancer/executor.c balancer/audit.c balancer/balance.c \
 	  balancer/dstate.c balancer/traffic.c \
+	  balancer/dstate.c balancer/authcoll.c balancer/zap.c \
 	  web/http.c web/api.c web/api_util.c web/api_plan.c web/graph.c \
 	  web/assets.c web/api_report.c web/api_traffic.c web/http_guard.c \
 	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \
@@ -103,7 +105,7 @@ PROGS	+= $(BIN)/ballast-collectord
 VIRTTESTS = $(B)/tests/test_vstats $(B)/tests/test_virt $(B)/tests/test_vmdev \
 	  $(B)/tests/test_collector_cmds
 UNIT	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
-TOOLS	= $(B)/tests/zsend $(B)/tests/trace2rrd $(B)/tests/vmmibd \
+TOOLS	= $(B)/tests/zsend $(B)/tests/zcmd $(B)/tests/trace2rrd $(B)/tests/vmmibd \
 	  $(B)/tests/trafficsink $(B)/tests/udpgen
 BENCH	= $(B)/bench/ingest $(B)/bench/rrd $(B)/bench/plan
 
@@ -171,6 +173,10 @@ $(B)/tests/trafficsink: $(B)/tests/tools/trafficsink.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/udpgen: $(B)/tests/tools/udpgen.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/zcmd: $(B)/tests/tools/zcmd.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

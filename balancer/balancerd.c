@@ -33,6 +33,8 @@
 #include "traffic.h"
 #include "sdnotify.h"
 #include "util.h"
+#include "zap.h"
+#include "zcurve.h"
 
 #define DEFAULT_CONF	"/etc/ballast/ballast-balancerd.conf"
 #define TICK_MS		250
@@ -61,6 +63,7 @@ struct balancerd {
 	int		 lock_fd;
 	int		 debug;		/* -d: overrides log-level */
 	int64_t		 wd_ms;		/* systemd watchdog period; 0: none */
+	struct zcurve_pair keys;	/* CURVE server keys, when configured */
 };
 
 static volatile sig_atomic_t	 got_stop, got_hup;
@@ -328,11 +331,68 @@ plan_stats(struct balancerd *env)
 	env->plan_stats.migrations_cancelled = executor_total(ex, MIG_ABORTED);
 }
 
+/*
+ * CURVE: the server's key pair and the authorised collectors, both or
+ * neither (*kp and *t untouched on error).  0 or -1 with err set.
+ */
+static int
+load_curve(const struct conf *c, struct zcurve_pair *kp, struct authcoll *t,
+    char *err, size_t errlen)
+{
+	struct zcurve_pair	 k;
+	struct authcoll		 nt;
+
+	if (zcurve_read_secret(c->curve_key, &k, err, errlen) < 0 ||
+	    authcoll_load(c->curve_auth, &nt, err, errlen) < 0)
+		return -1;
+	*kp = k;
+	*t = nt;
+	explicit_bzero(&k, sizeof(k));
+	return 0;
+}
+
+/* The report channel: CURVE and its ZAP handler, or plain. */
+static int
+start_ingest(struct balancerd *env)
+{
+	struct ingest_opts	 o;
+	struct authcoll		 t;
+	char			 err[2200];
+	int			 curve = env->conf.curve_key[0] != '\0';
+
+	memset(&o, 0, sizeof(o));
+	o.endpoint = env->conf.reports;
+	o.max_hosts = env->conf.max_hosts;
+	if (curve && load_curve(&env->conf, &env->keys, &t, err,
+	    sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	o.curve = curve ? &env->keys : NULL;
+	env->ingest = ingest_new_opts(env->zctx, &o, env->model,
+	    env->conf.state_dir, err, sizeof(err));
+	if (env->ingest == NULL) {
+		if (curve)
+			authcoll_clear(&t);
+		log_warnx("%s", err);
+		return -1;
+	}
+	if (curve) {
+		log_info("reports on CURVE: balancer key %s, %zu authorised "
+		    "collectors in %s", env->keys.pub, t.n, env->conf.curve_auth);
+		zap_set_table(ingest_zap(env->ingest), &t);
+	} else if (zcurve_exposed(env->conf.reports))
+		log_warnx("insecure: reports and commands on %s in plain TCP; "
+		    "anyone who can reach it can feed reports and read "
+		    "commands (configure curve; see SECURITY.md)",
+		    env->conf.reports);
+	return 0;
+}
+
 static int
 start(struct balancerd *env)
 {
 	struct model_limits	 lim;
-	char			 err[512];
 
 	if (lock_state_dir(env) < 0)
 		return -1;
@@ -343,12 +403,8 @@ start(struct balancerd *env)
 	    (env->model = model_new(&lim)) == NULL ||
 	    (env->traffic = traffic_new(NULL)) == NULL)
 		fatalx("out of memory");
-	env->ingest = ingest_new(env->zctx, env->conf.reports, env->model,
-	    env->conf.state_dir, err, sizeof(err));
-	if (env->ingest == NULL) {
-		log_warnx("%s", err);
+	if (start_ingest(env) < 0)
 		return -1;
-	}
 	if (start_history(env) < 0 || start_balance(env) < 0 ||
 	    bsnmp_start(&env->conf.snmp, env->conf.state_dir, env->model,
 	    env->bal, &env->snmp) < 0)
@@ -398,12 +454,43 @@ drop_privileges(struct balancerd *env)
 	return 0;
 }
 
+/* SIGHUP: the CURVE keys and the authorised collectors, all or nothing. */
+static void
+reload_curve(struct balancerd *env)
+{
+	struct zcurve_pair	 kp;
+	struct authcoll		 t;
+	char			 err[2200];
+
+	if (env->conf.curve_key[0] == '\0')
+		return;
+	if (load_curve(&env->conf, &kp, &t, err, sizeof(err)) < 0) {
+		log_warnx("CURVE reload failed, keeping the running keys and "
+		    "authorised collectors: %s", err);
+		return;
+	}
+	if (strcmp(kp.secret, env->keys.secret) != 0 &&
+	    ingest_rekey(env->ingest, &kp, err, sizeof(err)) < 0) {
+		authcoll_clear(&t);
+		log_warnx("CURVE reload failed, keeping the running keys and "
+		    "authorised collectors: %s", err);
+		return;
+	}
+	log_info("CURVE reloaded: balancer key %s%s, %zu authorised "
+	    "collectors", kp.pub, strcmp(kp.pub, env->keys.pub) ? " (new)" : "",
+	    t.n);
+	env->keys = kp;
+	explicit_bzero(&kp, sizeof(kp));
+	zap_set_table(ingest_zap(env->ingest), &t);
+}
+
 static void
 reload(struct balancerd *env)
 {
 	struct conf	 c;
 	char		 err[512];
 
+	reload_curve(env);
 	if (balance_reload(env->bal, err, sizeof(err)) < 0)
 		log_warnx("policy reload failed, keeping the running policy: %s",
 		    err);
@@ -470,7 +557,8 @@ replay_step(struct balancerd *env, int64_t wall)
 static void
 loop(struct balancerd *env)
 {
-	zmq_pollitem_t	 items[2 + BSNMP_MAX_FDS];
+	zmq_pollitem_t	 items[3 + BSNMP_MAX_FDS];
+	struct zap	*zap = ingest_zap(env->ingest);
 	int		 sfd[BSNMP_MAX_FDS];
 	int64_t		 now, next_tick, next_ckpt, next_wd, wait, t;
 	size_t		 n, i;
@@ -490,13 +578,17 @@ loop(struct balancerd *env)
 			wait = t;
 		items[0] = (zmq_pollitem_t){ ingest_socket(env->ingest), 0, ZMQ_POLLIN, 0 };
 		items[1] = (zmq_pollitem_t){ NULL, http_fd(env->http), ZMQ_POLLIN, 0 };
+		items[2] = (zmq_pollitem_t){ zap ? zap_socket(zap) : NULL, -1,
+		    zap ? ZMQ_POLLIN : 0, 0 };
 		n = bsnmp_fds(env->snmp, sfd, BSNMP_MAX_FDS, &wait);
 		for (i = 0; i < n; i++)
-			items[2 + i] = (zmq_pollitem_t){ NULL, sfd[i], ZMQ_POLLIN, 0 };
-		if (zmq_poll(items, (int)(2 + n), wait < 0 ? 0 : (long)wait) == -1 &&
+			items[3 + i] = (zmq_pollitem_t){ NULL, sfd[i], ZMQ_POLLIN, 0 };
+		if (zmq_poll(items, (int)(3 + n), wait < 0 ? 0 : (long)wait) == -1 &&
 		    zmq_errno() != EINTR)
 			fatalx("zmq_poll: %s", zmq_strerror(zmq_errno()));
 		now = util_now_mono_ms();
+		if (items[2].revents & ZMQ_POLLIN)
+			zap_drain(zap);
 		if (items[0].revents & ZMQ_POLLIN)
 			ingest_drain(env->ingest, env->replay ? env->vnow : now, 1000);
 		http_run(env->http);
@@ -555,8 +647,10 @@ stop(struct balancerd *env)
 static int
 check_config(const struct conf *c, int verbose)
 {
-	struct policy	*pol;
-	char		 err[512], buf[4096];
+	struct policy		*pol;
+	struct zcurve_pair	 kp;
+	struct authcoll		 t;
+	char			 err[2200], buf[8192];
 	int		 rc = 0;
 
 	if ((pol = calloc(1, sizeof(*pol))) == NULL)
@@ -566,6 +660,14 @@ check_config(const struct conf *c, int verbose)
 	else if (policy_load(c->policy, pol, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		rc = 1;
+	}
+	if (rc == 0 && c->curve_key[0] != '\0' &&
+	    load_curve(c, &kp, &t, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		rc = 1;
+	} else if (rc == 0 && c->curve_key[0] != '\0') {
+		authcoll_clear(&t);
+		explicit_bzero(&kp, sizeof(kp));
 	}
 	if (rc == 0 && verbose) {
 		conf_print(c, buf, sizeof(buf));
@@ -667,6 +769,10 @@ configure(struct balancerd *env, const struct cli *c)
 		    "" : c->rrdcached, sizeof(env->conf.rrdcached));
 	if (c->policy != NULL)
 		util_strlcpy(env->conf.policy, c->policy, sizeof(env->conf.policy));
+	if (conf_check(&env->conf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ballast-balancerd: %s\n", err);
+		return 1;
+	}
 	return -1;
 }
 

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "rrdbatch.h"
 #include "util.h"
+#include "zcurve.h"
 
 struct conf_parser {
 	struct conf_lex	 lx;
@@ -32,6 +33,7 @@ conf_defaults(struct conf *c)
 	c->forget_vm_s = 600;
 	c->checkpoint_ms = 1000;
 	c->log_level = LOG_LVL_INFO;
+	c->max_hosts = 10000;
 	conf_snmp_defaults(&c->snmp);
 	http_limits_defaults(&c->api_limits);
 	util_strlcpy(c->user, CONF_DEFAULT_USER, sizeof(c->user));
@@ -44,32 +46,20 @@ conf_error(struct conf_parser *ps, const char *fmt, ...)
 static int
 conf_error(struct conf_parser *ps, const char *fmt, ...)
 {
-	char	 msg[512];
 	va_list	 ap;
+	int	 rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = conf_lex_verror(&ps->lx, ps->err, ps->errlen, fmt, ap);
 	va_end(ap);
-	snprintf(ps->err, ps->errlen, "%s:%d:%d: %s", ps->lx.file,
-	    ps->lx.tline, ps->lx.tcol, msg);
-	return -EINVAL;
+	return rc;
 }
 
 /* Reads a word or string argument into buf. */
 static int
 conf_arg(struct conf_parser *ps, const char *what, char *buf, size_t len)
 {
-	enum conf_tok	 t = conf_lex_next(&ps->lx);
-
-	if (t == CONF_T_ERROR)
-		return conf_error(ps, "%s", ps->lx.err);
-	if (t != CONF_T_WORD && t != CONF_T_STRING)
-		return conf_error(ps, "expected %s, found %s", what,
-		    conf_tok_name(t));
-	if (util_strlcpy(buf, ps->lx.text, len) >= len)
-		return conf_error(ps, "%s is too long (at most %zu characters)",
-		    what, len - 1);
-	return 0;
+	return conf_lex_arg(&ps->lx, what, buf, len, 0, ps->err, ps->errlen);
 }
 
 static int
@@ -223,6 +213,35 @@ conf_tls(struct conf_parser *ps)
 	return 0;
 }
 
+/* curve secret-key "FILE" authorized-collectors "FILE", or curve none. */
+static int
+conf_curve(struct conf_parser *ps)
+{
+	static const char *const auth[] = { "authorized-collectors", NULL };
+	char	 buf[16];
+	int	 rc;
+
+	if ((rc = conf_arg(ps, "\"secret-key\" or \"none\"", buf,
+	    sizeof(buf))) < 0)
+		return rc;
+	if (strcmp(buf, "none") == 0) {
+		ps->c.curve_key[0] = ps->c.curve_auth[0] = '\0';
+		return 0;
+	}
+	if (strcmp(buf, "secret-key") != 0)
+		return conf_error(ps, "curve takes secret-key \"FILE\" "
+		    "authorized-collectors \"FILE\" or none, not \"%s\"", buf);
+	if ((rc = conf_arg(ps, "a secret key file", ps->c.curve_key,
+	    sizeof(ps->c.curve_key))) < 0 || (rc = conf_expect(ps, auth)) < 0 ||
+	    (rc = conf_arg(ps, "an authorised-collectors file",
+	    ps->c.curve_auth, sizeof(ps->c.curve_auth))) < 0)
+		return rc;
+	if (ps->c.curve_key[0] == '\0' || ps->c.curve_auth[0] == '\0')
+		return conf_error(ps, "curve wants a secret key and an "
+		    "authorised-collectors file");
+	return 0;
+}
+
 /* rrdcached "ADDRESS" or rrdcached none. */
 static int
 conf_rrdcached(struct conf_parser *ps)
@@ -252,7 +271,7 @@ conf_counted(struct conf_parser *ps, const char *what, int64_t min,
 	int	 rc;
 
 	if ((rc = conf_number(ps, what, min, max, &v)) < 0 ||
-	    (rc = conf_expect(ps, unit)) < 0)
+	    (unit != NULL && (rc = conf_expect(ps, unit)) < 0))
 		return rc;
 	*out = (unsigned)v;
 	return 0;
@@ -353,9 +372,15 @@ conf_statement(struct conf_parser *ps)
 	if (strcmp(kw, "checkpoint-every") == 0)
 		return conf_counted(ps, "checkpoint-every", 100, 60000, ms,
 		    &ps->c.checkpoint_ms);
+	if (strcmp(kw, "curve") == 0)
+		return conf_curve(ps);
 	if (strcmp(kw, "forget-vm-after") == 0)
 		return conf_counted(ps, "forget-vm-after", 10, 86400 * 30, sec,
 		    &ps->c.forget_vm_s);
+	if (strcmp(kw, "insecure") == 0) {
+		ps->c.insecure = 1;
+		return 0;
+	}
 	if (strcmp(kw, "listen") == 0)
 		return conf_listen(ps);
 	if (strcmp(kw, "group") == 0)
@@ -363,6 +388,9 @@ conf_statement(struct conf_parser *ps)
 		    sizeof(ps->c.group));
 	if (strcmp(kw, "log-level") == 0)
 		return conf_log_level(ps);
+	if (strcmp(kw, "max-hosts") == 0)
+		return conf_counted(ps, "max-hosts", 1, 20000, NULL,
+		    &ps->c.max_hosts);
 	if (strcmp(kw, "policy") == 0)
 		return conf_policy(ps);
 	if (strcmp(kw, "rrdcached") == 0)
@@ -468,6 +496,13 @@ conf_print_limits(const struct conf *c, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, "group %s\n", c->group);
 }
 
+int
+conf_check(const struct conf *c, char *err, size_t errlen)
+{
+	return zcurve_check_plain(c->reports, c->curve_key[0] != '\0',
+	    c->insecure, "listen reports", err, errlen);
+}
+
 void
 conf_print(const struct conf *c, char *buf, size_t len)
 {
@@ -478,6 +513,7 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	char	 pol[sizeof(c->policy) * 2 + 3];
 	char	 crt[sizeof(c->tls_cert) * 2 + 3], key[sizeof(c->tls_key) * 2 + 3];
 	char	 lim[512];
+	char	 ck[sizeof(c->curve_key) * 2 + 3], ca[sizeof(c->curve_auth) * 2 + 3];
 
 	conf_file_quote(c->reports, rep, sizeof(rep));
 	if (c->rrdcached[0] != '\0')
@@ -493,6 +529,8 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	conf_file_quote(c->tls_cert, crt, sizeof(crt));
 	conf_file_quote(c->tls_key, key, sizeof(key));
 	conf_print_limits(c, lim, sizeof(lim));
+	conf_file_quote(c->curve_key, ck, sizeof(ck));
+	conf_file_quote(c->curve_auth, ca, sizeof(ca));
 	snprintf(buf, len,
 	    "listen reports %s\n"
 	    "listen api %s port %d\n"
@@ -504,6 +542,9 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	    "rrdcached %s\n"
 	    "policy %s\n"
 	    "tls %s%s%s%s\n"
+	    "curve %s%s%s%s\n"
+	    "%s"
+	    "max-hosts %u\n"
 	    "%s"
 	    "%s\n",
 	    rep, api, c->api_port, dir,
@@ -511,7 +552,11 @@ conf_print(const struct conf *c, char *buf, size_t len)
 	    lv[c->log_level >= 0 && c->log_level <= 2 ? c->log_level : 1],
 	    rrdc, pol, c->tls_cert[0] ? "cert " : "none",
 	    c->tls_cert[0] ? crt : "", c->tls_cert[0] ? " key " : "",
-	    c->tls_cert[0] ? key : "", lim, c->api_token[0] ? "# api-token is set (not shown)" :
+	    c->tls_cert[0] ? key : "", c->curve_key[0] ? "secret-key " : "none",
+	    c->curve_key[0] ? ck : "", c->curve_key[0] ?
+	    " authorized-collectors " : "", c->curve_key[0] ? ca : "",
+	    c->insecure ? "insecure\n" : "", c->max_hosts, lim,
+	    c->api_token[0] ? "# api-token is set (not shown)" :
 	    "# api-token: generated at start into STATE/api.token");
 	conf_snmp_print(&c->snmp, buf, len);
 }

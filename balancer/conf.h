@@ -22,6 +22,10 @@
  *   api-max-header-fields 64
  *   user ballast
  *   group ballast
+ *   curve secret-key "/etc/ballast/balancer.key" \
+ *         authorized-collectors "/etc/ballast/collectors"   (one line)
+ *   insecure                 # plain TCP reports off loopback
+ *   max-hosts 10000
  *
  * One statement per line; every statement is optional and states its
  * default in conf_defaults().  conf_parse() fills a fresh struct and
@@ -60,6 +64,10 @@ struct conf {
 	char		 user[64];	/* run as, when started as root */
 	int		 user_set;	/* user named in the file */
 	char		 group[64];	/* "": the user's login group */
+	char		 curve_key[1024]; /* CURVE secret key file; "": plain */
+	char		 curve_auth[1024]; /* authorised-collectors file */
+	int		 insecure;	/* plain TCP reports off loopback allowed */
+	unsigned	 max_hosts;
 };
 
 void	conf_defaults(struct conf *);
@@ -74,6 +82,13 @@ int	conf_parse(const char *file, const char *text, size_t len,
 
 /* Reads and parses a file; as conf_parse, plus -errno if unreadable. */
 int	conf_load(const char *path, struct conf *out, char *err, size_t errlen);
+
+/*
+ * What only the whole configuration can tell: plain TCP reports on an
+ * address other than loopback without insecure.  0 or -EPERM with the
+ * reason and the fix in err.
+ */
+int	conf_check(const struct conf *, char *err, size_t errlen);
 
 /* Writes the configuration back in the file's grammar (for -nv). */
 void	conf_print(const struct conf *, char *buf, size_t len);

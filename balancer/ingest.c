@@ -15,6 +15,8 @@
 
 #define INGEST_MAX_PEERS	20000
 #define INGEST_RCVHWM		100000
+#define INGEST_ZAP_DOMAIN	"ballast"
+#define INGEST_REBIND_TRIES	40	/* x 50 ms */
 #define INGEST_COMPLAIN_MS	10000
 
 /* A collector as ingest knows it; the ckpt part is made durable. */
@@ -41,6 +43,11 @@ struct ingest {
 	struct log_complaint	 bad, refused;
 	uint8_t			 rid[256];	/* last routing id */
 	const char		*peer;		/* its connection's address */
+	struct zap		*zap;		/* CURVE; NULL: plain */
+	char			 endpoint[256];
+	size_t			 max_hosts;
+	char			 uid[AUTHCOLL_NAME_MAX]; /* last User-Id */
+	char			 secret[ZCURVE_Z85_LEN + 1]; /* CURVE key */
 	int			 replay;	/* sample time is the receive time */
 	size_t			 rid_len;
 };
@@ -99,13 +106,35 @@ ingest_load(struct ingest *in)
 	free(peers);
 }
 
+/* Socket options, CURVE when keys are given, then bind. */
+static int
+ingest_listen(struct ingest *in, void *zctx, const struct zcurve_pair *kp)
+{
+	int64_t		 maxsz = WIRE_MAX_MSG_BYTES;
+	int		 rhwm = INGEST_RCVHWM, shwm = INGEST_SNDHWM, one = 1;
+	int		 zero = 0;
+
+	if ((in->sock = zmq_socket(zctx, ZMQ_ROUTER)) == NULL ||
+	    zmq_setsockopt(in->sock, ZMQ_MAXMSGSIZE, &maxsz, sizeof(maxsz)) ||
+	    zmq_setsockopt(in->sock, ZMQ_RCVHWM, &rhwm, sizeof(rhwm)) ||
+	    zmq_setsockopt(in->sock, ZMQ_SNDHWM, &shwm, sizeof(shwm)) ||
+	    zmq_setsockopt(in->sock, ZMQ_ROUTER_HANDOVER, &one, sizeof(one)) ||
+	    zmq_setsockopt(in->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) ||
+	    zmq_setsockopt(in->sock, ZMQ_LINGER, &zero, sizeof(zero)))
+		return -1;
+	if (kp != NULL && (zmq_setsockopt(in->sock, ZMQ_CURVE_SERVER, &one,
+	    sizeof(one)) || zmq_setsockopt(in->sock, ZMQ_CURVE_SECRETKEY,
+	    kp->secret, ZCURVE_Z85_LEN) || zmq_setsockopt(in->sock,
+	    ZMQ_ZAP_DOMAIN, INGEST_ZAP_DOMAIN, strlen(INGEST_ZAP_DOMAIN))))
+		return -1;
+	return zmq_bind(in->sock, in->endpoint);
+}
+
 struct ingest *
-ingest_new(void *zctx, const char *endpoint, struct model *m,
+ingest_new_opts(void *zctx, const struct ingest_opts *o, struct model *m,
     const char *state_dir, char *err, size_t errlen)
 {
 	struct ingest	*in;
-	int64_t		 maxsz = WIRE_MAX_MSG_BYTES;
-	int		 hwm = INGEST_RCVHWM, one = 1, zero = 0;
 
 	if ((in = calloc(1, sizeof(*in))) == NULL ||
 	    (in->dec = wire_decoder_new()) == NULL) {
@@ -114,16 +143,18 @@ ingest_new(void *zctx, const char *endpoint, struct model *m,
 		return NULL;
 	}
 	in->model = m;
-	if ((in->sock = zmq_socket(zctx, ZMQ_ROUTER)) == NULL ||
-	    zmq_setsockopt(in->sock, ZMQ_MAXMSGSIZE, &maxsz, sizeof(maxsz)) ||
-	    zmq_setsockopt(in->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm)) ||
-	    zmq_setsockopt(in->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm)) ||
-	    zmq_setsockopt(in->sock, ZMQ_ROUTER_HANDOVER, &one, sizeof(one)) ||
-	    zmq_setsockopt(in->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) ||
-	    zmq_setsockopt(in->sock, ZMQ_LINGER, &zero, sizeof(zero)) ||
-	    zmq_bind(in->sock, endpoint) == -1) {
+	in->max_hosts = o->max_hosts ? o->max_hosts : INGEST_DEFAULT_MAX_HOSTS;
+	util_strlcpy(in->endpoint, o->endpoint, sizeof(in->endpoint));
+	if (o->curve != NULL && (in->zap = zap_new(zctx, &in->st.handshakes,
+	    err, errlen)) == NULL) {
+		ingest_free(in);
+		return NULL;
+	}
+	if (o->curve != NULL)
+		memcpy(in->secret, o->curve->secret, sizeof(in->secret));
+	if (ingest_listen(in, zctx, o->curve) == -1) {
 		snprintf(err, errlen, "cannot listen for reports on %s: %s",
-		    endpoint, zmq_strerror(zmq_errno()));
+		    o->endpoint, zmq_strerror(zmq_errno()));
 		ingest_free(in);
 		return NULL;
 	}
@@ -135,6 +166,71 @@ ingest_new(void *zctx, const char *endpoint, struct model *m,
 	return in;
 }
 
+struct ingest *
+ingest_new(void *zctx, const char *endpoint, struct model *m,
+    const char *state_dir, char *err, size_t errlen)
+{
+	struct ingest_opts	 o;
+
+	memset(&o, 0, sizeof(o));
+	o.endpoint = endpoint;
+	return ingest_new_opts(zctx, &o, m, state_dir, err, errlen);
+}
+
+struct zap *
+ingest_zap(struct ingest *in)
+{
+	return in->zap;
+}
+
+/* Binds again with secret; the old listener may take a moment to go. */
+static int
+ingest_rebind(struct ingest *in, const char *secret)
+{
+	int	 i;
+
+	if (zmq_setsockopt(in->sock, ZMQ_CURVE_SECRETKEY, secret,
+	    ZCURVE_Z85_LEN) == -1)
+		return -zmq_errno();
+	for (i = 0; i < INGEST_REBIND_TRIES; i++) {
+		if (zmq_bind(in->sock, in->endpoint) == 0)
+			return 0;
+		if (zmq_errno() != EADDRINUSE)
+			break;
+		util_sleep_ms(50, NULL);
+	}
+	return -zmq_errno();
+}
+
+int
+ingest_rekey(struct ingest *in, const struct zcurve_pair *kp, char *err,
+    size_t errlen)
+{
+	int	 rc;
+
+	if (in->zap == NULL) {
+		snprintf(err, errlen, "reports are not on CURVE");
+		return -EINVAL;
+	}
+	if (zmq_unbind(in->sock, in->endpoint) == -1) {
+		rc = -zmq_errno();
+		snprintf(err, errlen, "cannot stop listening on %s: %s",
+		    in->endpoint, zmq_strerror(-rc));
+		return rc;
+	}
+	if ((rc = ingest_rebind(in, kp->secret)) == 0) {
+		memcpy(in->secret, kp->secret, sizeof(in->secret));
+		return 0;
+	}
+	snprintf(err, errlen, "cannot listen again on %s with the new key: "
+	    "%s", in->endpoint, zmq_strerror(-rc));
+	if (ingest_rebind(in, in->secret) < 0)
+		log_warnx("cannot listen on %s with the old key either: %s; "
+		    "no reports until a restart", in->endpoint,
+		    zmq_strerror(zmq_errno()));
+	return rc;
+}
+
 void
 ingest_free(struct ingest *in)
 {
@@ -144,6 +240,8 @@ ingest_free(struct ingest *in)
 		return;
 	if (in->sock != NULL)
 		zmq_close(in->sock);
+	zap_free(in->zap);
+	explicit_bzero(in->secret, sizeof(in->secret));
 	for (i = 0; i < in->npeers; i++)
 		free(in->plist[i]);
 	free(in->plist);
@@ -189,6 +287,32 @@ ingest_sender_is(const struct ingest *in, const ProtobufCBinaryData *uuid)
 {
 	return in->rid_len == WIRE_ROUTING_ID_LEN && in->rid[0] == 'H' &&
 	    uuid->len == 16 && memcmp(in->rid + 1, uuid->data, 16) == 0;
+}
+
+/*
+ * CURVE: may the sender's key speak for this host (uuid, and name when
+ * the message has one)?  NULL, or why not.
+ */
+static const char *
+ingest_auth(const struct ingest *in, const ProtobufCBinaryData *uuid,
+    const char *name)
+{
+	const struct authcoll_entry	*e;
+	const struct model_host		*h;
+
+	if (in->zap == NULL)
+		return NULL;
+	if ((e = authcoll_by_name(zap_table(in->zap), in->uid)) == NULL)
+		return "its key is no longer authorised";
+	if (e->has_uuid && memcmp(e->uuid, uuid->data, 16) != 0)
+		return "its key is bound to another host UUID";
+	if (name != NULL && strcmp(name, e->name) != 0)
+		return "its key is bound to another host name";
+	if (name == NULL && !e->has_uuid &&
+	    ((h = model_host_by_uuid(in->model, uuid->data)) == NULL ||
+	    strcmp(h->name, e->name) != 0))
+		return "its key is bound to another host";
+	return NULL;
 }
 
 static void
@@ -286,12 +410,31 @@ ingest_sequence(struct ingest *in, struct ingest_peer *p, const wire_report *r)
 }
 
 static void
-ingest_refuse(struct ingest *in, const char *what)
+ingest_refuse(struct ingest *in, const char *what, const char *why)
 {
 	in->st.reports_refused++;
-	log_complain(&in->refused, INGEST_COMPLAIN_MS,
-	    "refused %s: sender's routing id does not match the host it names",
-	    what);
+	log_complain(&in->refused, INGEST_COMPLAIN_MS, "refused %s%s%s: %s",
+	    what, in->uid[0] ? " from the key of " : "", in->uid,
+	    why != NULL ? why :
+	    "sender's routing id does not match the host it names");
+}
+
+/* Routing id and key both fit the host?  Else refuses and returns 0. */
+static int
+ingest_admit(struct ingest *in, const char *what,
+    const ProtobufCBinaryData *uuid, const char *name)
+{
+	const char	*why;
+
+	if (!ingest_sender_is(in, uuid)) {
+		ingest_refuse(in, what, NULL);
+		return 0;
+	}
+	if ((why = ingest_auth(in, uuid, name)) != NULL) {
+		ingest_refuse(in, what, why);
+		return 0;
+	}
+	return 1;
 }
 
 /* The model learns a host's address when it is new or changed. */
@@ -314,15 +457,16 @@ ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 	struct ckpt_peer	 ck;
 	int			 rc;
 
-	if (!ingest_sender_is(in, &r->host_uuid)) {
-		ingest_refuse(in, "a report");
+	if (!ingest_admit(in, "a report", &r->host_uuid, r->host_name))
 		return;
-	}
 	if ((p = uuidmap_get(&in->peers, r->host_uuid.data)) == NULL) {
 		memset(&ck, 0, sizeof(ck));
 		memcpy(ck.uuid, r->host_uuid.data, 16);
-		if (ingest_add_peer(in, &ck, &p) < 0) {
-			ingest_refuse(in, "a report from one host too many");
+		if (in->npeers >= in->max_hosts ||
+		    ingest_add_peer(in, &ck, &p) < 0) {
+			in->st.hosts_refused++;
+			ingest_refuse(in, "a report", "one host more than "
+			    "max-hosts");
 			return;
 		}
 	}
@@ -332,7 +476,8 @@ ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 	rc = model_apply_report(in->model, r, in->replay ?
 	    (int64_t)r->sample_time_ms : now_ms);
 	if (rc == -EEXIST) {
-		ingest_refuse(in, "a report whose host name another host uses");
+		ingest_refuse(in, "a report", "its host name is another "
+		    "host's");
 		return;
 	}
 	if (rc < 0) {
@@ -374,19 +519,17 @@ ingest_message(struct ingest *in, const void *buf, size_t len, int64_t now_ms)
 		ingest_report(in, e->report, now_ms);
 		break;
 	case BALLAST__V1__ENVELOPE__BODY_HELLO:
-		if (!ingest_sender_is(in, &e->hello->host_uuid)) {
-			ingest_refuse(in, "a hello");
+		if (!ingest_admit(in, "a hello", &e->hello->host_uuid,
+		    e->hello->host_name))
 			break;
-		}
 		in->st.hellos++;
 		log_debug("hello from %s (%s)", e->hello->host_name,
 		    e->hello->software);
 		break;
 	case BALLAST__V1__ENVELOPE__BODY_STATUS:
-		if (!ingest_sender_is(in, &e->status->host_uuid)) {
-			ingest_refuse(in, "a command status");
+		if (!ingest_admit(in, "a command status",
+		    &e->status->host_uuid, NULL))
 			break;
-		}
 		in->st.statuses++;
 		if (in->status_cb != NULL)
 			in->status_cb(in->status_arg, e->status);
@@ -394,6 +537,18 @@ ingest_message(struct ingest *in, const void *buf, size_t len, int64_t now_ms)
 	default:
 		break;
 	}
+}
+
+/* The connection's User-Id (CURVE: the authorised host name). */
+static void
+ingest_user_id(struct ingest *in, zmq_msg_t *msg)
+{
+	const char	*uid;
+
+	if (in->zap == NULL)
+		return;		/* plain: in->uid stays "" */
+	uid = zmq_msg_gets(msg, "User-Id");
+	util_strlcpy(in->uid, uid != NULL ? uid : "", sizeof(in->uid));
 }
 
 int
@@ -414,6 +569,7 @@ ingest_drain(struct ingest *in, int64_t now_ms, int max)
 		if ((rc = zmq_msg_recv(&msg, in->sock, ZMQ_DONTWAIT)) == -1)
 			break;
 		in->peer = zmq_msg_gets(&msg, "Peer-Address");
+		ingest_user_id(in, &msg);
 		ingest_message(in, zmq_msg_data(&msg), zmq_msg_size(&msg), now_ms);
 		in->peer = NULL;
 		/* a well-behaved DEALER sends one frame; drop any extras */

@@ -18,6 +18,19 @@
  * sequence number, so a restarted balancer counts real gaps
  * (reports_lost), takes repeats as duplicates and late arrivals that
  * fill a gap as late (they leave reports_lost).
+ *
+ * With CURVE (ingest_new_opts with a key pair) the ROUTER is a CURVE
+ * server and a ZAP handler (zap.h) admits only the keys of the
+ * authorised-collectors table; every message then also carries the
+ * User-Id of its connection (the host name its key may speak for), and
+ * a hello, report or status whose host name or UUID does not fit that
+ * entry is refused and counted (reports_refused).
+ *
+ * Bounds: a message is at most WIRE_MAX_MSG_BYTES (ZMQ_MAXMSGSIZE: a
+ * larger one closes that connection); a new host beyond max_hosts is
+ * refused and counted (hosts_refused); at most INGEST_SNDHWM messages
+ * (commands, acks) wait for one collector, beyond which a command is
+ * not sent (-EAGAIN).  Refusals are logged at most once per 10 s.
  */
 #ifndef BALLAST_INGEST_H
 #define BALLAST_INGEST_H
@@ -27,6 +40,11 @@
 
 #include "model.h"
 #include "wire.h"
+#include "zap.h"
+#include "zcurve.h"
+
+#define INGEST_DEFAULT_MAX_HOSTS	10000
+#define INGEST_SNDHWM			1000	/* queued per collector */
 
 struct ingest_stats {
 	uint64_t	 messages;		/* every message received */
@@ -42,6 +60,14 @@ struct ingest_stats {
 	uint64_t	 statuses;
 	uint64_t	 acks_sent;
 	uint64_t	 checkpoint_errors;
+	uint64_t	 hosts_refused;		/* new hosts beyond max_hosts */
+	struct zap_stats handshakes;		/* CURVE handshakes */
+};
+
+struct ingest_opts {
+	const char		*endpoint;	/* e.g. "tcp://127.0.0.1:8471" */
+	const struct zcurve_pair *curve;	/* server keys; NULL: plain */
+	size_t			 max_hosts;	/* 0: the default */
 };
 
 /* A command status from a collector, for the executor (later rooms). */
@@ -56,7 +82,27 @@ struct ingest;
  */
 struct ingest	*ingest_new(void *zctx, const char *endpoint, struct model *,
 		    const char *state_dir, char *err, size_t errlen);
+/*
+ * As ingest_new, with CURVE and bounds.  With o->curve the ZAP handler
+ * starts with an empty table (every key refused) until
+ * zap_set_table(ingest_zap(), ...).
+ */
+struct ingest	*ingest_new_opts(void *zctx, const struct ingest_opts *o,
+		    struct model *, const char *state_dir, char *err,
+		    size_t errlen);
 void		 ingest_free(struct ingest *);
+
+/* The ZAP handler (CURVE only), or NULL. */
+struct zap	*ingest_zap(struct ingest *);
+
+/*
+ * Takes a new server key pair: the socket stops listening (open
+ * connections close; collectors reconnect) and listens again with it,
+ * waiting up to 2 s for the port.  0, or -errno with err set and the
+ * socket listening again with the old key.
+ */
+int		 ingest_rekey(struct ingest *, const struct zcurve_pair *,
+		    char *err, size_t errlen);
 
 /* The ROUTER socket, for zmq_poll. */
 void		*ingest_socket(struct ingest *);

@@ -13,6 +13,7 @@
 #include "conf_lex.h"
 #include "log.h"
 #include "util.h"
+#include "zcurve.h"
 #include "wire.h"
 
 static const struct {
@@ -391,6 +392,9 @@ cc_statement(struct cconf_parser *ps)
 	if (strcmp(kw, "balancer") == 0)
 		return cconf_arg(ps, "a ZeroMQ endpoint", c->balancer,
 		    sizeof(c->balancer));
+	if (strcmp(kw, "balancer-key") == 0)
+		return cconf_arg(ps, "a public key file", c->balancer_key,
+		    sizeof(c->balancer_key));
 	if (strcmp(kw, "cluster") == 0)
 		return cc_cluster(ps);
 	if (strcmp(kw, "connect") == 0)
@@ -403,8 +407,14 @@ cc_statement(struct cconf_parser *ps)
 		return cc_host_name(ps);
 	if (strcmp(kw, "host-uuid") == 0)
 		return cc_host_uuid(ps);
+	if (strcmp(kw, "insecure") == 0) {
+		c->insecure = 1;
+		return 0;
+	}
 	if (strcmp(kw, "interval") == 0)
 		return cc_duration(ps, "interval", 100, 3600000, &c->interval_ms);
+	if (strcmp(kw, "key") == 0)
+		return cconf_arg(ps, "a secret key file", c->key, sizeof(c->key));
 	if (strcmp(kw, "log-level") == 0)
 		return cc_log_level(ps);
 	if (strcmp(kw, "migrate") == 0)
@@ -477,6 +487,8 @@ cconf_load(const char *path, struct cconf *out, char *err, size_t errlen)
 int
 cconf_check(struct cconf *c, char *err, size_t errlen)
 {
+	int	 rc;
+
 	if (c->stats_timeout_ms == 0)
 		c->stats_timeout_ms = c->interval_ms / 4 < 2000 ?
 		    (c->interval_ms / 4 < 10 ? 10 : c->interval_ms / 4) : 2000;
@@ -497,6 +509,14 @@ cconf_check(struct cconf *c, char *err, size_t errlen)
 		    "ipc://PATH, not \"%s\"", c->balancer);
 		return -EINVAL;
 	}
+	if ((c->balancer_key[0] != '\0') != (c->key[0] != '\0')) {
+		snprintf(err, errlen, "CURVE wants both balancer-key \"FILE\" "
+		    "and key \"FILE\" (ballastctl keygen makes keys)");
+		return -EINVAL;
+	}
+	if ((rc = zcurve_check_plain(c->balancer, c->key[0] != '\0',
+	    c->insecure, "balancer", err, errlen)) < 0)
+		return rc;
 	return cconf_pcap_check(&c->pcap, err, errlen);
 }
 
@@ -554,6 +574,14 @@ cconf_print(const struct cconf *c, char *buf, size_t len)
 	cconf_append(buf, len, &n, "connect %s\n", q);
 	conf_file_quote(c->balancer, q, sizeof(q));
 	cconf_append(buf, len, &n, "balancer %s\n", q);
+	if (c->balancer_key[0] != '\0') {
+		conf_file_quote(c->balancer_key, q, sizeof(q));
+		cconf_append(buf, len, &n, "balancer-key %s\n", q);
+		conf_file_quote(c->key, q, sizeof(q));
+		cconf_append(buf, len, &n, "key %s\n", q);
+	}
+	if (c->insecure)
+		cconf_append(buf, len, &n, "insecure\n");
 	if (c->host_name[0] != '\0')
 		cconf_append(buf, len, &n, "host-name %s\n", c->host_name);
 	util_uuid_fmt(c->host_uuid, id);

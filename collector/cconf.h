@@ -5,6 +5,9 @@
  *
  *   connect "qemu:///system"
  *   balancer "tcp://balancer.example:8471"
+ *   balancer-key "/etc/ballast/balancer.pub"  # CURVE: trust only this
+ *   key "/etc/ballast/hv01.key"                # and speak with this key
+ *   insecure                                   # plain TCP off loopback
  *   host-name hv01
  *   host-uuid 0e6b7f8a-8c1d-4e4f-9b3a-6c2d1e0f9a8b
  *   cluster prod
@@ -98,6 +101,9 @@ struct cconf_pcap {
 struct cconf {
 	char		 uri[512];	/* libvirt connection */
 	char		 balancer[256];	/* ZeroMQ endpoint */
+	char		 balancer_key[1024]; /* its CURVE public key file; "": plain */
+	char		 key[1024];	/* our CURVE secret key file */
+	int		 insecure;	/* plain TCP off loopback allowed */
 	char		 host_name[64];	/* "": the short hostname */
 	uint8_t		 host_uuid[16];
 	int		 has_uuid;	/* 0: derived from the host name */
@@ -132,7 +138,8 @@ int	cconf_load(const char *path, struct cconf *out, char *err,
 
 /*
  * Checks what only the whole configuration can tell (an exec actuator
- * without a command, a timeout not below the interval...) and settles
+ * without a command, a timeout not below the interval, a balancer-key
+ * without a key, plain TCP off loopback without insecure...) and settles
  * what depends on several statements (stats-timeout unset: 2 s, or a
  * quarter of the interval when that is less).  0 or -EINVAL with a
  * reason in err.

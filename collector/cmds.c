@@ -202,14 +202,19 @@ void
 cmds_on_command(struct cmds *c, const Ballast__V1__Command *cmd,
     int64_t now_ms, int64_t real_ms)
 {
-	struct act_update	*known;
+	struct act_update	*known, again;
 
 	c->st.received++;
 	if (cmd->id == 0)
 		return;		/* wire refuses these; never remembered */
 	if ((known = cmds_find(c, cmd->id)) != NULL) {
 		c->st.repeated++;	/* idempotent: answer, never redo */
-		c->cfg.send(c->cfg.arg, known);
+		again = *known;
+		if (again.error[0] == '\0')
+			snprintf(again.error, sizeof(again.error), "repeated "
+			    "command id %llu: not run again",
+			    (unsigned long long)cmd->id);
+		c->cfg.send(c->cfg.arg, &again);
 		return;
 	}
 	if (cmd->epoch < c->epoch) {

@@ -4,8 +4,9 @@
  * and an actuator (act.h).
  *
  *  - Idempotent by id: a command id seen before is answered with the
- *    status it has now and never run twice (the last CMDS_MEMORY ids
- *    are remembered).
+ *    status it has now (its error text, when it has none, says "repeated
+ *    command id N: not run again") and never run twice (the last
+ *    CMDS_MEMORY ids are remembered); counted as repeated.
  *  - Epochs: the highest balancer epoch obeyed is remembered; a command
  *    from an older epoch (a balancer that has restarted since) is
  *    refused.

@@ -38,6 +38,7 @@
 #include "sdnotify.h"
 #include "util.h"
 #include "virt.h"
+#include "zcurve.h"
 
 #define CD_VERSION	"0.1.0"
 #define CD_SOFTWARE	"ballast-collectord " CD_VERSION
@@ -82,13 +83,21 @@ struct cd {
 	uint64_t		 reports, late_rounds;
 	int64_t			 wd_ms;	/* systemd watchdog period; 0: none */
 	struct log_complaint	 conn_cpl, call_cpl, host_cpl, pub_cpl;
+	struct log_complaint	 curve_cpl;	/* CURVE handshakes */
+	uint64_t		 curve_failed, curve_done;
+	char			 server_key[ZCURVE_Z85_LEN + 1];
+	struct zcurve_pair	 keys;
 };
 
-static volatile sig_atomic_t	 got_stop;
+static volatile sig_atomic_t	 got_stop, got_hup;
 
 static void
 on_signal(int sig)
 {
+	if (sig == SIGHUP) {
+		got_hup = 1;
+		return;
+	}
 	(void)sig;
 	got_stop = 1;
 }
@@ -593,6 +602,18 @@ cd_start_pub(struct cd *d)
 		pc.max_pending = 20000;
 	pc.resend_ms = (int64_t)d->c.interval_ms * 3 < 3000 ? 3000 :
 	    (int64_t)d->c.interval_ms * 3;
+	if (d->c.key[0] != '\0') {
+		if (zcurve_read_client(d->c.balancer_key, d->c.key,
+		    d->server_key, &d->keys, err, sizeof(err)) < 0) {
+			log_warnx("%s", err);
+			return -1;
+		}
+		pc.server_key = d->server_key;
+		pc.curve = &d->keys;
+	} else if (zcurve_exposed(d->c.balancer))
+		log_warnx("insecure: reports and commands travel in plain TCP "
+		    "to %s; anyone on the path can read, forge or command "
+		    "(configure balancer-key and key)", d->c.balancer);
 	if ((d->zctx = zmq_ctx_new()) == NULL ||
 	    (d->pub = pub_new(d->zctx, &pc, err, sizeof(err))) == NULL) {
 		log_warnx("%s", d->zctx ? err : "cannot create a ZeroMQ context");
@@ -691,6 +712,48 @@ cd_timeout(const struct cd *d, int64_t now, int64_t next)
 	return t < 0 ? 0 : (long)t;
 }
 
+/* Logs CURVE handshakes with the balancer: failures rate-limited. */
+static void
+cd_handshakes(struct cd *d)
+{
+	const struct pub_stats	*ps = pub_stats(d->pub);
+
+	if (ps->handshake_failed != d->curve_failed) {
+		d->curve_failed = ps->handshake_failed;
+		log_complain(&d->curve_cpl, CD_COMPLAIN_MS, "CURVE handshake with "
+		    "the balancer at %s failed: %s; nothing is sent to it nor "
+		    "taken from it", d->c.balancer, ps->handshake_error);
+	}
+	if (ps->handshakes != d->curve_done) {
+		d->curve_done = ps->handshakes;
+		log_release(&d->curve_cpl, "CURVE handshake with the balancer at "
+		    "%s succeeded", d->c.balancer);
+	}
+}
+
+/* SIGHUP: the key files again, both or neither. */
+static void
+cd_reload_keys(struct cd *d)
+{
+	struct zcurve_pair	 kp;
+	char			 srv[ZCURVE_Z85_LEN + 1], err[1024];
+
+	if (d->c.key[0] == '\0') {
+		log_info("SIGHUP: no CURVE keys configured; nothing to reload");
+		return;
+	}
+	if (zcurve_read_client(d->c.balancer_key, d->c.key, srv, &kp, err,
+	    sizeof(err)) < 0 || pub_rekey(d->pub, srv, &kp, err,
+	    sizeof(err)) < 0) {
+		log_warnx("SIGHUP: keeping the running keys: %s", err);
+		return;
+	}
+	memcpy(d->server_key, srv, sizeof(srv));
+	d->keys = kp;
+	explicit_bzero(&kp, sizeof(kp));
+	log_info("SIGHUP: CURVE keys reloaded; connecting again");
+}
+
 static void
 cd_loop(struct cd *d)
 {
@@ -736,6 +799,11 @@ cd_loop(struct cd *d)
 		cmds_tick(d->cmds, now);
 		pub_tick(d->pub, now);
 		cd_watchdog(d, now, &wd);
+		cd_handshakes(d);
+		if (got_hup) {
+			got_hup = 0;
+			cd_reload_keys(d);
+		}
 	}
 }
 
@@ -786,6 +854,7 @@ main(int argc, char *argv[])
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (cd_start(&d) < 0 || cd_drop_privileges(&d) < 0) {
 		cd_stop(&d);
@@ -799,8 +868,14 @@ main(int argc, char *argv[])
 	    d.c.interval_ms, d.c.balancer, d.ops->name);
 	cd_loop(&d);
 	sdnotify("STOPPING=1");
-	log_info("stopping: %llu reports sent, %llu with a late round",
-	    (unsigned long long)d.reports, (unsigned long long)d.late_rounds);
+	log_info("stopping: %llu reports sent, %llu with a late round; "
+	    "commands: %llu received, %llu repeated, %llu refused (%llu from "
+	    "an older epoch)", (unsigned long long)d.reports,
+	    (unsigned long long)d.late_rounds,
+	    (unsigned long long)cmds_stats(d.cmds)->received,
+	    (unsigned long long)cmds_stats(d.cmds)->repeated,
+	    (unsigned long long)cmds_stats(d.cmds)->refused,
+	    (unsigned long long)cmds_stats(d.cmds)->stale_epoch);
 	cd_stop(&d);
 	return 0;
 }

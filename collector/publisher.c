@@ -30,6 +30,8 @@ struct pub {
 	int64_t			 hello_ms;
 	struct pub_stats	 st;
 	struct wire_decoder	*dec;
+	void			*mon;		/* handshake events; NULL: none */
+	int64_t			 redial_ms;	/* after a refused handshake; 0 */
 };
 
 static int
@@ -66,13 +68,66 @@ pub_hello(struct pub *p, int64_t now_ms)
 	p->hello_ms = now_ms;
 }
 
+/* Sets the CURVE client keys (before a connect). */
+static int
+pub_curve(struct pub *p, const char *server_key, const struct zcurve_pair *kp)
+{
+	if (zmq_setsockopt(p->sock, ZMQ_CURVE_SERVERKEY, server_key,
+	    ZCURVE_Z85_LEN) || zmq_setsockopt(p->sock, ZMQ_CURVE_PUBLICKEY,
+	    kp->pub, ZCURVE_Z85_LEN) || zmq_setsockopt(p->sock,
+	    ZMQ_CURVE_SECRETKEY, kp->secret, ZCURVE_Z85_LEN))
+		return -1;
+	return 0;
+}
+
+/* A PAIR socket that receives the DEALER's handshake events. */
+static int
+pub_monitor(struct pub *p, void *zctx)
+{
+	char	 ep[64];
+	int	 zero = 0;
+
+	snprintf(ep, sizeof(ep), "inproc://ballast-pub-%p", (void *)p);
+	if (zmq_socket_monitor(p->sock, ep, ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+	    ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+	    ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+	    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) == -1 ||
+	    (p->mon = zmq_socket(zctx, ZMQ_PAIR)) == NULL ||
+	    zmq_setsockopt(p->mon, ZMQ_LINGER, &zero, sizeof(zero)) ||
+	    zmq_connect(p->mon, ep) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+pub_socket_new(struct pub *p, void *zctx)
+{
+	uint8_t		 rid[WIRE_ROUTING_ID_LEN];
+	int		 hwm = 1000, zero = 0, ivl = 100, ivlmax = 2000;
+	int64_t		 maxsz = WIRE_MAX_MSG_BYTES;
+
+	wire_routing_id(p->cfg.host_uuid, rid);
+	if ((p->sock = zmq_socket(zctx, ZMQ_DEALER)) == NULL ||
+	    zmq_setsockopt(p->sock, ZMQ_ROUTING_ID, rid, sizeof(rid)) ||
+	    zmq_setsockopt(p->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm)) ||
+	    zmq_setsockopt(p->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm)) ||
+	    zmq_setsockopt(p->sock, ZMQ_MAXMSGSIZE, &maxsz, sizeof(maxsz)) ||
+	    zmq_setsockopt(p->sock, ZMQ_LINGER, &zero, sizeof(zero)) ||
+	    zmq_setsockopt(p->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof(ivl)) ||
+	    zmq_setsockopt(p->sock, ZMQ_RECONNECT_IVL_MAX, &ivlmax,
+	    sizeof(ivlmax)))
+		return -1;
+	/* CURVE only: the handshakes are worth watching */
+	if (p->cfg.server_key != NULL && (pub_monitor(p, zctx) == -1 ||
+	    pub_curve(p, p->cfg.server_key, p->cfg.curve) == -1))
+		return -1;
+	return zmq_connect(p->sock, p->cfg.endpoint);
+}
+
 struct pub *
 pub_new(void *zctx, const struct pub_config *cfg, char *err, size_t errlen)
 {
 	struct pub	*p;
-	uint8_t		 rid[WIRE_ROUTING_ID_LEN];
-	int		 hwm = 1000, zero = 0, ivl = 100, ivlmax = 2000;
-	int64_t		 maxsz = WIRE_MAX_MSG_BYTES;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		goto nomem;
@@ -87,16 +142,7 @@ pub_new(void *zctx, const struct pub_config *cfg, char *err, size_t errlen)
 	if ((p->ring = calloc(p->cfg.max_pending, sizeof(*p->ring))) == NULL ||
 	    (p->dec = wire_decoder_new()) == NULL)
 		goto nomem;
-	wire_routing_id(cfg->host_uuid, rid);
-	if ((p->sock = zmq_socket(zctx, ZMQ_DEALER)) == NULL ||
-	    zmq_setsockopt(p->sock, ZMQ_ROUTING_ID, rid, sizeof(rid)) ||
-	    zmq_setsockopt(p->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm)) ||
-	    zmq_setsockopt(p->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm)) ||
-	    zmq_setsockopt(p->sock, ZMQ_MAXMSGSIZE, &maxsz, sizeof(maxsz)) ||
-	    zmq_setsockopt(p->sock, ZMQ_LINGER, &zero, sizeof(zero)) ||
-	    zmq_setsockopt(p->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof(ivl)) ||
-	    zmq_setsockopt(p->sock, ZMQ_RECONNECT_IVL_MAX, &ivlmax,
-	    sizeof(ivlmax)) || zmq_connect(p->sock, cfg->endpoint) == -1) {
+	if (pub_socket_new(p, zctx) == -1) {
 		snprintf(err, errlen, "cannot connect to the balancer at %s: %s",
 		    cfg->endpoint, zmq_strerror(zmq_errno()));
 		pub_free(p, 0);
@@ -110,6 +156,23 @@ nomem:
 	return NULL;
 }
 
+int
+pub_rekey(struct pub *p, const char *server_key, const struct zcurve_pair *kp,
+    char *err, size_t errlen)
+{
+	int	 rc;
+
+	zmq_disconnect(p->sock, p->cfg.endpoint);
+	if (pub_curve(p, server_key, kp) == -1 ||
+	    zmq_connect(p->sock, p->cfg.endpoint) == -1) {
+		rc = -zmq_errno();
+		snprintf(err, errlen, "cannot connect to the balancer at %s "
+		    "with the new keys: %s", p->cfg.endpoint, zmq_strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
 void
 pub_free(struct pub *p, int linger_ms)
 {
@@ -118,9 +181,12 @@ pub_free(struct pub *p, int linger_ms)
 	if (p == NULL)
 		return;
 	if (p->sock != NULL) {
+		zmq_socket_monitor(p->sock, NULL, 0);
 		zmq_setsockopt(p->sock, ZMQ_LINGER, &linger_ms, sizeof(linger_ms));
 		zmq_close(p->sock);
 	}
+	if (p->mon != NULL)
+		zmq_close(p->mon);
 	for (i = 0; p->ring != NULL && i < p->cfg.max_pending; i++)
 		free(p->ring[i].buf);
 	free(p->ring);
@@ -255,6 +321,62 @@ pub_dispatch(struct pub *p, pub_command_cb cb, void *arg)
 	return n;
 }
 
+/* Why a handshake failed, from a monitor event. */
+static void
+pub_handshake_reason(struct pub *p, uint16_t ev, uint32_t val)
+{
+	const char	*why;
+
+	if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+		why = "the balancer refused our key";
+	else if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+		why = "protocol error (a balancer with another key, or not "
+		    "on CURVE?)";
+	else
+		why = "the connection closed during the handshake (a balancer "
+		    "with another key, or not on CURVE?)";
+	snprintf(p->st.handshake_error, sizeof(p->st.handshake_error),
+	    "%s (%u)", why, val);
+}
+
+/*
+ * Reads the monitor's events: [event u16, value u32] + endpoint.  After
+ * a failed handshake libzmq may give up on the connection (a refused
+ * key is final to it): dial again resend_ms later, so that a key
+ * authorised meanwhile gets in.
+ */
+static void
+pub_events(struct pub *p, int64_t now_ms)
+{
+	uint8_t		 b[6];
+	uint16_t	 ev;
+	uint32_t	 val;
+	int		 more;
+	size_t		 sz = sizeof(more);
+
+	while (p->mon != NULL && zmq_recv(p->mon, b, sizeof(b),
+	    ZMQ_DONTWAIT) >= 6) {
+		memcpy(&ev, b, 2);
+		memcpy(&val, b + 2, 4);
+		while (zmq_getsockopt(p->mon, ZMQ_RCVMORE, &more, &sz) == 0 &&
+		    more && zmq_recv(p->mon, b, 0, ZMQ_DONTWAIT) != -1)
+			;
+		if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+			p->st.handshakes++;
+			continue;
+		}
+		p->st.handshake_failed++;
+		pub_handshake_reason(p, ev, val);
+		if (p->redial_ms == 0)
+			p->redial_ms = now_ms + p->cfg.resend_ms;
+	}
+	if (p->redial_ms != 0 && now_ms >= p->redial_ms) {
+		p->redial_ms = 0;
+		zmq_disconnect(p->sock, p->cfg.endpoint);
+		zmq_connect(p->sock, p->cfg.endpoint);
+	}
+}
+
 void
 pub_tick(struct pub *p, int64_t now_ms)
 {
@@ -262,6 +384,7 @@ pub_tick(struct pub *p, int64_t now_ms)
 	size_t			 k, burst = 0;
 	int			 resent = 0;
 
+	pub_events(p, now_ms);
 	for (k = 0; k < p->n && burst < PUB_RESEND_BURST; k++) {
 		e = pub_at(p, k);
 		if (e->sent_ms != PUB_NEVER && now_ms - e->sent_ms < p->cfg.resend_ms)

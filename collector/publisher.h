@@ -11,6 +11,15 @@
  * balancer restart of up to (buffer size x interval) loses nothing.
  * When the buffer is full the oldest report is dropped and counted; the
  * balancer sees the gap (replay_floor says it is gone for good).
+ *
+ * CURVE: with server_key and curve set, the socket is a CURVE client
+ * that completes a handshake only with the balancer holding that
+ * server key, so it sends reports to, and takes commands from, that
+ * balancer only.  Handshakes are then watched through a socket
+ * monitor (two more sockets in zctx per publisher):
+ * failures are counted (handshake_failed) and their last reason kept
+ * for the daemon to log; after one the socket dials again resend_ms
+ * later (libzmq itself gives up after a refused key).
  */
 #ifndef BALLAST_PUBLISHER_H
 #define BALLAST_PUBLISHER_H
@@ -19,6 +28,7 @@
 #include <stdint.h>
 
 #include "wire.h"
+#include "zcurve.h"
 
 struct pub_config {
 	const char	*endpoint;	/* e.g. "tcp://127.0.0.1:8471" */
@@ -29,6 +39,8 @@ struct pub_config {
 	size_t		 ncaps;
 	size_t		 max_pending;	/* reports kept unacknowledged; default 720 */
 	int64_t		 resend_ms;	/* default 5000 */
+	const char	*server_key;	/* balancer's Z85 public key; NULL: plain */
+	const struct zcurve_pair *curve; /* our keys, with server_key */
 };
 
 struct pub_stats {
@@ -38,6 +50,9 @@ struct pub_stats {
 	uint64_t	 acked;
 	uint64_t	 send_errors;
 	uint64_t	 bad_messages;	/* from the balancer, refused */
+	uint64_t	 handshakes;	/* connections that completed one */
+	uint64_t	 handshake_failed;
+	char		 handshake_error[128]; /* the last failure's reason */
 	size_t		 pending;
 };
 
@@ -70,9 +85,19 @@ int		 pub_send_status(struct pub *, Ballast__V1__CommandStatus *);
  */
 int		 pub_dispatch(struct pub *, pub_command_cb cb, void *arg);
 
-/* Resends what is overdue.  Call every loop iteration. */
+/*
+ * Resends what is overdue and reads handshake events.  Call every loop
+ * iteration.
+ */
 void		 pub_tick(struct pub *, int64_t now_ms);
 
 const struct pub_stats *pub_stats(const struct pub *);
+
+/*
+ * New CURVE keys (server_key and ours) for the next connection: the
+ * socket disconnects and connects again.  0 or -errno with err set.
+ */
+int		 pub_rekey(struct pub *, const char *server_key,
+		    const struct zcurve_pair *, char *err, size_t errlen);
 
 #endif

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -135,4 +136,50 @@ conf_tok_name(enum conf_tok t)
 	case CONF_T_SEMI:	return "';'";
 	default:		return "an error";
 	}
+}
+
+int
+conf_lex_verror(const struct conf_lex *lx, char *err, size_t errlen,
+    const char *fmt, va_list ap)
+{
+	char	 msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	snprintf(err, errlen, "%s:%d:%d: %s", lx->file, lx->tline, lx->tcol,
+	    msg);
+	return -EINVAL;
+}
+
+int
+conf_lex_error(const struct conf_lex *lx, char *err, size_t errlen,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 rc;
+
+	va_start(ap, fmt);
+	rc = conf_lex_verror(lx, err, errlen, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+conf_lex_arg(struct conf_lex *lx, const char *what, char *buf, size_t len,
+    int nonempty, char *err, size_t errlen)
+{
+	enum conf_tok	 t = conf_lex_next(lx);
+	size_t		 n;
+
+	if (t == CONF_T_ERROR)
+		return conf_lex_error(lx, err, errlen, "%s", lx->err);
+	if (t != CONF_T_WORD && t != CONF_T_STRING)
+		return conf_lex_error(lx, err, errlen, "expected %s, found %s",
+		    what, conf_tok_name(t));
+	if ((n = strlen(lx->text)) >= len)
+		return conf_lex_error(lx, err, errlen, "%s is too long (at "
+		    "most %zu characters)", what, len - 1);
+	if (nonempty && n == 0)
+		return conf_lex_error(lx, err, errlen, "%s is empty", what);
+	memcpy(buf, lx->text, n + 1);
+	return 0;
 }

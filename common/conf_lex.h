@@ -10,6 +10,7 @@
 #ifndef BALLAST_CONF_LEX_H
 #define BALLAST_CONF_LEX_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum conf_tok {
@@ -43,5 +44,24 @@ void		conf_lex_init(struct conf_lex *, const char *file,
 enum conf_tok	conf_lex_next(struct conf_lex *);
 /* Names a token kind for messages ("end of line", "'{'", ...). */
 const char	*conf_tok_name(enum conf_tok);
+
+/*
+ * Writes "file:line:col: message" (the current token's position) into
+ * err and returns -EINVAL: what a parser returns on a grammar error.
+ */
+int		conf_lex_verror(const struct conf_lex *, char *err,
+		    size_t errlen, const char *fmt, va_list ap)
+		    __attribute__((format(printf, 4, 0)));
+int		conf_lex_error(const struct conf_lex *, char *err,
+		    size_t errlen, const char *fmt, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+/*
+ * Reads the next token, a word or a quoted string, into buf (len
+ * bytes, at least 1 character when nonempty is set).  0, or -EINVAL
+ * with "file:line:col: expected WHAT..." in err.
+ */
+int		conf_lex_arg(struct conf_lex *, const char *what, char *buf,
+		    size_t len, int nonempty, char *err, size_t errlen);
 
 #endif

@@ -33,6 +33,7 @@
 #include "policy.h"
 #include "report.h"
 #include "util.h"
+#include "zcurve.h"
 
 #define CTL_VERSION		"0.1.0"
 #define CTL_DEFAULT_API		"http://127.0.0.1:8470"
@@ -57,6 +58,7 @@ static const char ctl_help[] =
 	CTL_SYNOPSIS
 	"       ballastctl [--token TOKEN | --token-file FILE] ACTION\n"
 	"       ballastctl policy check FILE [-v]\n"
+	"       ballastctl keygen NAME [--out DIR]\n"
 	"       ballastctl -h | --help | --version\n"
 	"\n"
 	"Commands:\n"
@@ -78,6 +80,11 @@ static const char ctl_help[] =
 	"  policy check FILE   check a policy file (ballast.policy(5));"
 	" needs no\n"
 	"                      balancer\n"
+	"  keygen NAME         write a CURVE key pair: NAME.key (secret,"
+	" mode 0600)\n"
+	"                      and NAME.pub, in --out DIR (default .);"
+	" never\n"
+	"                      overwrites; needs no balancer\n"
 	"  report capacity     the capacity-planning report, from the"
 	" history;\n"
 	"                      its options: 'ballastctl report --help'\n"
@@ -109,6 +116,7 @@ static const char ctl_help[] =
 	"                      --api (default: $BALLAST_CACERT, else the"
 	" system's)\n"
 	"  --explain           with plan: explain the recommendations\n"
+	"  --out DIR           with keygen: where the key files go\n"
 	"  --wait              with migrate: show its progress until it"
 	" ends\n"
 	"  -v, --verbose       with policy check: print the policy back,"
@@ -139,6 +147,7 @@ struct ctl {
 	const char	*token;			/* --token TOKEN, or NULL */
 	const char	*token_file;		/* --token-file FILE, or NULL */
 	const char	*cacert;		/* --cacert FILE, or NULL */
+	const char	*out;			/* keygen --out DIR, or NULL */
 };
 
 /* The token of an action and where it came from. */
@@ -162,6 +171,7 @@ struct body {
 #define CMD_WAIT	0x04		/* migrate --wait */
 #define CMD_VERBOSE	0x08		/* policy check -v */
 #define CMD_JSON	0x10		/* --json: every command that asks */
+#define CMD_OUT		0x20		/* keygen --out DIR */
 
 struct cmd {
 	const char	*name;
@@ -182,7 +192,8 @@ enum {
 	OPT_WAIT,
 	OPT_TOKEN,
 	OPT_TOKEN_FILE,
-	OPT_CACERT
+	OPT_CACERT,
+	OPT_OUT
 };
 
 static const struct option ctl_opts[] = {
@@ -198,6 +209,7 @@ static const struct option ctl_opts[] = {
 	{ "token",	required_argument,	NULL,	OPT_TOKEN },
 	{ "token-file",	required_argument,	NULL,	OPT_TOKEN_FILE },
 	{ "cacert",	required_argument,	NULL,	OPT_CACERT },
+	{ "out",	required_argument,	NULL,	OPT_OUT },
 	{ NULL,		0,			NULL,	0 }
 };
 
@@ -1378,6 +1390,9 @@ ctl_options(int argc, char **argv, struct ctl *ctl)
 		case OPT_CACERT:
 			ctl->cacert = optarg;
 			break;
+		case OPT_OUT:
+			ctl->out = optarg;
+			break;
 		case 'v':
 			ctl->verbose = 1;
 			break;
@@ -1420,6 +1435,7 @@ ctl_owned(const struct ctl *ctl, unsigned opts, const char *name)
 		{ CMD_EXPLAIN,	"--explain",	"the plan command" },
 		{ CMD_WAIT,	"--wait",	"the migrate command" },
 		{ CMD_VERBOSE,	"-v",		"the policy check command" },
+		{ CMD_OUT,	"--out DIR",	"the keygen command" },
 		{ CMD_JSON,	"--json",
 		    "the commands that ask the API" },
 	};
@@ -1431,6 +1447,7 @@ ctl_owned(const struct ctl *ctl, unsigned opts, const char *name)
 	given |= ctl->wait ? CMD_WAIT : 0;
 	given |= ctl->verbose ? CMD_VERBOSE : 0;
 	given |= ctl->json ? CMD_JSON : 0;
+	given |= ctl->out != NULL ? CMD_OUT : 0;
 	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
 		if ((given & owned[i].flag) && !(opts & owned[i].flag)) {
 			log_warnx("%s: %s belongs to %s", name,
@@ -1483,6 +1500,36 @@ ctl_policy(const struct ctl *ctl, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * keygen NAME [--out DIR]: a CURVE key pair, DIR/NAME.key (0600) and
+ * DIR/NAME.pub; prints the public key.  Never overwrites a file.
+ */
+static int
+ctl_keygen(const struct ctl *ctl, int argc, char **argv)
+{
+	char	 err[9000], pub[ZCURVE_Z85_LEN + 1];
+	size_t	 n;
+
+	if (argc != 2 || (n = strlen(argv[1])) == 0 || n > 64 ||
+	    strspn(argv[1], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-") != n || argv[1][0] == '.') {
+		log_warnx("keygen: expected 'ballastctl keygen NAME [--out DIR]' "
+		    "(NAME: letters, digits, '.', '_', '-')");
+		return ctl_usage();
+	}
+	if (ctl_owned(ctl, CMD_OUT, "keygen") == -1)
+		return ctl_usage();
+	if (zcurve_keygen(ctl->out ? ctl->out : ".", argv[1], pub, err,
+	    sizeof(err)) < 0) {
+		log_warnx("keygen: %s", err);
+		return EXIT_INVALID;
+	}
+	printf("%s/%s.key: secret key (keep it on this machine, mode 0600)\n"
+	    "%s/%s.pub: public key %s\n", ctl->out ? ctl->out : ".", argv[1],
+	    ctl->out ? ctl->out : ".", argv[1], pub);
+	return 0;
+}
+
 /* Runs the command argv[0] with its arguments; returns an exit status. */
 static int
 ctl_run(const struct ctl *ctl, int argc, char **argv)
@@ -1496,6 +1543,8 @@ ctl_run(const struct ctl *ctl, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "policy") == 0)
 		return ctl_policy(ctl, argc, argv);
+	if (strcmp(argv[0], "keygen") == 0)
+		return ctl_keygen(ctl, argc, argv);
 	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
 		if (strcmp(argv[0], ctl_cmds[i].name) == 0)
 			cmd = &ctl_cmds[i];

@@ -347,8 +347,17 @@ prom_ingest(struct pbuf *b, const struct ingest_stats *s)
 	pb_single(b, "ballast_reports_duplicate_total", "counter",
 	    "Reports received again.", (double)s->reports_duplicate);
 	pb_single(b, "ballast_reports_refused_total", "counter",
-	    "Reports refused: sender and host differ, or a bound.",
+	    "Reports refused: sender, key and host differ, or a bound.",
 	    (double)s->reports_refused);
+	pb_single(b, "ballast_hosts_refused_total", "counter",
+	    "Reports from a new host beyond max-hosts.",
+	    (double)s->hosts_refused);
+	pb_single(b, "ballast_handshakes_accepted_total", "counter",
+	    "CURVE handshakes of authorised collectors.",
+	    (double)s->handshakes.accepted);
+	pb_single(b, "ballast_handshakes_refused_total", "counter",
+	    "CURVE handshakes refused: unknown key or foreign routing id.",
+	    (double)s->handshakes.refused);
 	pb_family(b, "ballast_reports_malformed_total", "counter",
 	    "Messages refused by the wire checks, by reason.");
 	for (i = 1; i < WIRE_E_MAX; i++) {

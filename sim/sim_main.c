@@ -21,6 +21,7 @@
 #include "simtraffic.h"
 #include "trace.h"
 #include "util.h"
+#include "zcurve.h"
 
 #define SIM_VERSION	"0.1.0"
 #define MAX_MUTES	64
@@ -44,6 +45,10 @@ struct sim_opts {
 	double		 duration_s;
 	int		 loop;
 	int		 replay;	/* lockstep with a balancer in --replay */
+	const char	*balancer_key;	/* CURVE: its public key file */
+	const char	*key;		/* one secret key for every host */
+	const char	*keys;		/* or a folder of NAME.key, one a host */
+	int		 insecure;
 	struct sim_params p;
 	struct sim_mute	 mutes[MAX_MUTES];
 	size_t		 nmutes;
@@ -74,6 +79,11 @@ struct sim {
 	char		*placement;	/* placement file text */
 	struct simtraffic tr;		/* the traffic matrix, maybe empty */
 	struct simtraffic_buf *tb;	/* one host's traffic section */
+	char		 server_key[ZCURVE_Z85_LEN + 1];
+	struct zcurve_pair *hkeys;	/* CURVE keys per host, or NULL */
+	uint64_t	 epoch;		/* highest balancer epoch obeyed */
+	struct log_complaint handshake;
+	uint64_t	 hs_failed;	/* handshake failures logged so far */
 	struct log_complaint stalled;	/* replay without acknowledgements */
 };
 
@@ -119,6 +129,10 @@ usage(FILE *f)
 "  --traffic-synth N    a seeded matrix of N random pairs instead (--seed)\n"
 "  --mute HOST:SECONDS  HOST stops reporting after SECONDS real seconds\n"
 "                       (a collector that died; may be repeated)\n"
+"  --balancer-key FILE  CURVE: the balancer's public key; only it is talked to\n"
+"  --key FILE           CURVE: the secret key every simulated host uses\n"
+"  --keys DIR           CURVE: DIR/NAME.key for each host NAME instead\n"
+"  --insecure           allow plain TCP to an address other than loopback\n"
 "  -v, --verbose        debug logging\n"
 "  -h, --help           this text\n"
 "      --version        print the version\n");
@@ -201,6 +215,10 @@ parse_opt(struct sim_opts *o, int ch, const char *arg)
 	case 'r': if (parse_count("--seed", arg, 0, INT64_MAX, &n)) return -1;
 		o->seed = (uint64_t)n; return 0;
 	case 'o': o->loop = 0; return 0;
+	case 'B': o->balancer_key = arg; return 0;
+	case 'K': o->key = arg; return 0;
+	case 'Y': o->keys = arg; return 0;
+	case 'I': o->insecure = 1; return 0;
 	case 'y': o->replay = 1; return 0;
 	case 'T': o->traffic = arg; return 0;
 	case 'X': if (parse_count("--traffic-synth", arg, 1, 1000000, &n))
@@ -249,11 +267,16 @@ parse_args(struct sim_opts *o, int argc, char *argv[])
 		{ "mute", required_argument, NULL, 'M' },
 		{ "traffic", required_argument, NULL, 'T' },
 		{ "traffic-synth", required_argument, NULL, 'X' },
+		{ "balancer-key", required_argument, NULL, 'B' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "keys", required_argument, NULL, 'Y' },
+		{ "insecure", no_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char	 err[600];
 	int	 ch;
 
 	memset(o, 0, sizeof(*o));
@@ -284,6 +307,16 @@ parse_args(struct sim_opts *o, int argc, char *argv[])
 	}
 	if (optind != argc) {
 		usage(stderr);
+		return -1;
+	}
+	if ((o->balancer_key != NULL) != (o->key != NULL || o->keys != NULL)) {
+		fprintf(stderr, "ballast-sim: CURVE wants --balancer-key and "
+		    "--key or --keys\n");
+		return -1;
+	}
+	if (zcurve_check_plain(o->endpoint, o->balancer_key != NULL,
+	    o->insecure, "--connect", err, sizeof(err)) < 0) {
+		fprintf(stderr, "ballast-sim: %s\n", err);
 		return -1;
 	}
 	if (o->replay && o->step_s * 1000 > WIRE_MAX_INTERVAL_MS) {
@@ -396,6 +429,35 @@ load_traffic(struct sim *s)
 	return 0;
 }
 
+/* CURVE: the balancer's key and each host's (--key or --keys DIR). */
+static int
+load_keys(struct sim *s)
+{
+	char	 path[4096], err[4200];
+	size_t	 i, h = s->c.p.hosts;
+
+	if (s->o.balancer_key == NULL) {
+		if (zcurve_exposed(s->o.endpoint))
+			log_warnx("insecure: plain TCP to %s (give "
+			    "--balancer-key and --key)", s->o.endpoint);
+		return 0;
+	}
+	if ((s->hkeys = calloc(h, sizeof(*s->hkeys))) == NULL)
+		fatalx("out of memory");
+	for (i = 0; i < h; i++) {
+		if (s->o.keys != NULL)
+			snprintf(path, sizeof(path), "%s/%s.key", s->o.keys,
+			    s->c.hosts[i].name);
+		if (zcurve_read_client(s->o.balancer_key, s->o.keys != NULL ?
+		    path : s->o.key, s->server_key, &s->hkeys[i], err,
+		    sizeof(err)) < 0) {
+			log_warnx("%s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 start_publishers(struct sim *s)
 {
@@ -412,8 +474,16 @@ start_publishers(struct sim *s)
 	if (s->pubs == NULL || s->muted == NULL || s->vms == NULL ||
 	    s->vmp == NULL || s->dirty == NULL || (s->zctx = zmq_ctx_new()) == NULL)
 		fatalx("out of memory");
+	if (load_keys(s) < 0)
+		return -1;
+	/* a DEALER per host, with CURVE a monitor and its pipe too */
+	zmq_ctx_set(s->zctx, ZMQ_MAX_SOCKETS, (int)(h * (s->hkeys ? 3 : 1) + 64));
 	for (i = 0; i < h; i++) {
 		memset(&pc, 0, sizeof(pc));
+		if (s->hkeys != NULL) {
+			pc.server_key = s->server_key;
+			pc.curve = &s->hkeys[i];
+		}
 		pc.endpoint = s->o.endpoint;
 		memcpy(pc.host_uuid, s->c.hosts[i].uuid, 16);
 		pc.host_name = s->c.hosts[i].name;
@@ -507,6 +577,20 @@ on_command(void *arg, const Ballast__V1__Command *cmd)
 		send_event(s, &known->ev);
 		return;
 	}
+	if (cmd->epoch < s->epoch) {	/* fencing, as collector/cmds.h */
+		memset(&ev, 0, sizeof(ev));
+		ev.cmd_id = cmd->id;
+		ev.host = s->cur_host;
+		ev.state = BALLAST__V1__COMMAND_STATE__CMD_STATE_REFUSED;
+		snprintf(ev.error, sizeof(ev.error), "from balancer epoch %llu; "
+		    "epoch %llu has been obeyed since",
+		    (unsigned long long)cmd->epoch, (unsigned long long)s->epoch);
+		log_info("command %llu refused: %s", (unsigned long long)cmd->id,
+		    ev.error);
+		send_event(s, &ev);
+		return;
+	}
+	s->epoch = cmd->epoch;
 	if (cmd->op_case == BALLAST__V1__COMMAND__OP_MIGRATE)
 		sim_cluster_migrate(&s->c, s->cur_host, cmd, &ev);
 	else
@@ -621,6 +705,29 @@ step_due(struct sim *s, int64_t now, int64_t *next, int64_t interval)
 	return 1;
 }
 
+/* CURVE handshake failures of any host, rate-limited. */
+static void
+handshakes(struct sim *s)
+{
+	const struct pub_stats	*ps;
+	uint64_t		 failed = 0;
+	size_t			 i, last = 0;
+
+	for (i = 0; s->hkeys != NULL && i < s->c.p.hosts; i++) {
+		ps = pub_stats(s->pubs[i]);
+		if (ps->handshake_failed > 0)
+			last = i;
+		failed += ps->handshake_failed;
+	}
+	if (failed == s->hs_failed)
+		return;
+	s->hs_failed = failed;
+	log_complain(&s->handshake, 10000, "CURVE handshake with the "
+	    "balancer at %s failed (%llu times; %s: %s)", s->o.endpoint,
+	    (unsigned long long)failed, s->c.hosts[last].name,
+	    pub_stats(s->pubs[last])->handshake_error);
+}
+
 static void
 run(struct sim *s)
 {
@@ -649,6 +756,7 @@ run(struct sim *s)
 			step(s, now - start);
 		for (i = 0; i < h; i++)
 			pub_tick(s->pubs[i], now);
+		handshakes(s);
 		if (now - last_prog >= PROGRESS_MS) {
 			progress(s);
 			last_prog = now;
@@ -711,5 +819,6 @@ main(int argc, char *argv[])
 	sim_cluster_free(&s.c);
 	trace_free(s.ts);
 	free(s.placement);
+	free(s.hkeys);
 	return 0;
 }

@@ -179,6 +179,36 @@ test_check(void **state)
 	assert_int_equal(cconf_check(&c, err, sizeof(err)), -EINVAL);
 }
 
+/* CURVE keys, and plain TCP only on loopback unless insecure. */
+static void
+test_curve(void **state)
+{
+	struct cconf	 c;
+	char		 err[512], buf[4096];
+
+	(void)state;
+	parse_ok("balancer \"tcp://10.0.0.1:8471\"\n", &c);
+	assert_int_equal(cconf_check(&c, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "balancer tcp://10.0.0.1:8471: plain TCP"));
+	assert_non_null(strstr(err, "or say \"insecure\""));
+	parse_ok("balancer \"tcp://10.0.0.1:8471\"\ninsecure\n", &c);
+	assert_true(c.insecure);
+	assert_int_equal(cconf_check(&c, err, sizeof(err)), 0);
+	parse_ok("balancer \"tcp://10.0.0.1:8471\"\n"
+	    "balancer-key \"/etc/ballast/balancer.pub\"\n"
+	    "key \"/etc/ballast/hv01.key\"\n", &c);
+	assert_string_equal(c.balancer_key, "/etc/ballast/balancer.pub");
+	assert_string_equal(c.key, "/etc/ballast/hv01.key");
+	assert_int_equal(cconf_check(&c, err, sizeof(err)), 0);
+	cconf_print(&c, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "balancer-key \"/etc/ballast/balancer.pub\"\n"
+	    "key \"/etc/ballast/hv01.key\"\n"));
+	parse_ok("balancer-key \"/etc/ballast/balancer.pub\"\n", &c);
+	assert_int_equal(cconf_check(&c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "CURVE wants both balancer-key \"FILE\" and "
+	    "key \"FILE\" (ballastctl keygen makes keys)");
+}
+
 static void
 test_print_round_trip(void **state)
 {
@@ -280,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_migrate_block),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_curve),
 		cmocka_unit_test(test_print_round_trip),
 		cmocka_unit_test(test_pcap),
 	};

@@ -217,6 +217,8 @@ test_accept_and_repeat(void **state)
 	migrate(c, 7, 1, VM_A, "hv02", 0);
 	assert_int_equal(f.starts, 1);
 	assert_int_equal(sent[4].state, ST(DONE));
+	assert_string_equal(sent[4].error,
+	    "repeated command id 7: not run again");
 	assert_int_equal(cmds_stats(c)->repeated, 2);
 	assert_int_equal(cmds_stats(c)->done, 1);
 	cmds_free(c);

@@ -519,6 +519,43 @@ test_snmp(void **state)
 	    "at most 8 trap-sink statements");
 }
 
+/* curve, insecure, max-hosts, and the plain-TCP rule of conf_check. */
+static void
+test_curve(void **state)
+{
+	struct conf	 c;
+	char		 err[512], buf[8192];
+
+	(void)state;
+	parse_ok("listen reports \"tcp://0.0.0.0:8471\"\n", &c);
+	assert_int_equal(c.max_hosts, 10000);
+	assert_int_equal(conf_check(&c, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "listen reports tcp://0.0.0.0:8471: plain "
+	    "TCP on an address other than loopback"));
+	parse_ok("listen reports \"tcp://0.0.0.0:8471\"\ninsecure\n", &c);
+	assert_int_equal(conf_check(&c, err, sizeof(err)), 0);
+	parse_ok("listen reports \"tcp://0.0.0.0:8471\"\n"
+	    "curve secret-key \"/k/b.key\" authorized-collectors \"/k/c\"\n"
+	    "max-hosts 50\n", &c);
+	assert_string_equal(c.curve_key, "/k/b.key");
+	assert_string_equal(c.curve_auth, "/k/c");
+	assert_int_equal(c.max_hosts, 50);
+	assert_int_equal(conf_check(&c, err, sizeof(err)), 0);
+	conf_print(&c, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "curve secret-key \"/k/b.key\" "
+	    "authorized-collectors \"/k/c\"\nmax-hosts 50\n"));
+	parse_ok("curve none\n", &c);
+	assert_string_equal(c.curve_key, "");
+	parse_ok("listen reports \"tcp://127.0.0.1:8471\"\n", &c);
+	assert_int_equal(conf_check(&c, err, sizeof(err)), 0);
+	check_bad("curve secret-key \"/k/b.key\"\n", 1, 28, "expected "
+	    "\"authorized-collectors\", found end of line");
+	check_bad("curve key \"x\"\n", 1, 7, "curve takes secret-key "
+	    "\"FILE\" authorized-collectors \"FILE\" or none, not \"key\"");
+	check_bad("max-hosts 0\n", 1, 11, "max-hosts must be a whole number "
+	    "from 1 to 20000, not \"0\"");
+}
+
 int
 main(void)
 {
@@ -533,6 +570,7 @@ main(void)
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_error_keeps_out),
 		cmocka_unit_test(test_print_roundtrip),
+		cmocka_unit_test(test_curve),
 		cmocka_unit_test(test_rrdcached),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_snmp),

@@ -330,19 +330,21 @@ test_status(void **state)
 	    " \"reports_duplicate\": 0, \"reports_malformed\": \"x\","
 	    " \"reports_refused\": 0, \"new_gauge\": 0.5,"
 	    " \"nested\": {\"a\": 1}}",
-	    "version:           0.1.0\n"
-	    "uptime_s:          1h02m\n"
-	    "hosts:             16\n"
-	    "hosts_stale:       1\n"
-	    "vms:               200\n"
-	    "reports_received:  9000\n"
-	    "reports_lost:      3\n"
-	    "reports_late:      0\n"
-	    "reports_duplicate: 0\n"
-	    "reports_malformed: -\n"
-	    "reports_refused:   0\n"
-	    "vm_resets:         -\n"
-	    "new_gauge:         0.5\n");
+	    "version:            0.1.0\n"
+	    "uptime_s:           1h02m\n"
+	    "hosts:              16\n"
+	    "hosts_stale:        1\n"
+	    "vms:                200\n"
+	    "reports_received:   9000\n"
+	    "reports_lost:       3\n"
+	    "reports_late:       0\n"
+	    "reports_duplicate:  0\n"
+	    "reports_malformed:  -\n"
+	    "reports_refused:    0\n"
+	    "hosts_refused:      -\n"
+	    "handshakes_refused: -\n"
+	    "vm_resets:          -\n"
+	    "new_gauge:          0.5\n");
 }
 
 static void
