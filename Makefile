@@ -65,7 +65,7 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  balancer/executor.c balancer/audit.c balancer/balance.c \
 	  balancer/dstate.c \
 	  web/http.c web/api.c web/api_util.c web/api_plan.c web/graph.c \
-	  web/assets.c web/api_report.c \
+	  web/assets.c web/api_report.c web/route.c \
 	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \
 	  exporters/prom.c \
 	  exporters/forecast.c exporters/caphist.c exporters/capfc.c \
