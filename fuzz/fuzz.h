@@ -4,7 +4,10 @@
  * LLVMFuzzerTestOneInput; clang's libFuzzer drives it (make fuzz), and
  * fuzz/replay.c feeds it the committed corpus and crashes (make check).
  * A target aborts when a property it checks fails, so the fuzzer and
- * the replay both count it as a crash.
+ * the replay both count it as a crash.  A parser that takes a length
+ * gets the input itself, not a NUL-terminated copy: libFuzzer and the
+ * replay both hand over a buffer of exactly that size, so ASan catches
+ * a read past its end.
  */
 #ifndef BALLAST_FUZZ_H
 #define BALLAST_FUZZ_H

@@ -7,7 +7,7 @@
 # the inputs that add coverage are merged into fuzz/corpus/TARGET
 # (-merge=1) and crashes are left in fuzz/crashes/TARGET/.  The last
 # status line of each run (executions, cov, ft, corpus) is printed and
-# the whole log kept in BUILD_DIR/fuzz/TARGET.log.
+# the logs kept in BUILD_DIR/fuzz/TARGET.log and TARGET.merge.log.
 set -u
 B=$1; secs=$2; shift 2
 cd "$(dirname "$0")/.." || exit 1
@@ -24,9 +24,9 @@ for t in "$@"; do
 	    -artifact_prefix="fuzz/crashes/$t/" $dict \
 	    "$scratch" "fuzz/corpus/$t" >"$log" 2>&1 || rc=1
 	nice -n 19 "$f" -merge=1 "fuzz/corpus/$t" "$scratch" \
-	    >>"$log" 2>&1 || rc=1
+	    >"$B/fuzz/$t.merge.log" 2>&1 || rc=1
 	rm -rf "$scratch"
-	echo "== $t: $(grep -E '^#[0-9]+' "$log" | grep -v MERGE | tail -n 1)"
+	echo "== $t: $(grep -E '^#[0-9]+' "$log" | tail -n 1)"
 	grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$log"
 	echo "   corpus: $(ls "fuzz/corpus/$t" | wc -l) files," \
 	    "$(du -sk "fuzz/corpus/$t" | cut -f1) KiB;" \
