@@ -8,6 +8,8 @@
 #   make demo       a simulated 16-host, 200-VM cluster with the real balancer
 #   make deps       install the Debian packages the build, tests and demo need
 #   make bench      the benchmarks under bench/
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS each (clang;
+#                   fuzz/run.sh, FUZZING.md)
 
 PKGS	= libzmq libprotobuf-c libmicrohttpd jansson libarchive libcurl librrd \
 	  libpcap
@@ -32,7 +34,19 @@ WARN	= -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 OPT	?= -O2
 CSTD	= -std=c11 -D_GNU_SOURCE
 
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+# libFuzzer's instrumentation on everything; the fuzzers link with
+# -fsanitize=fuzzer (which brings main).
+CC	= clang
+B	= build-fuzz
+BIN	= build-fuzz/bin
+SANFL	= -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	  -fno-sanitize-recover=undefined
+OPT	= -O1
+# clang, unlike gcc, warns in protobuf-c's *_INIT macros (their casts
+# drop const); the gcc builds keep the check.
+WARN	+= -Wno-cast-qual
+else ifeq ($(SAN),1)
 B	= build-san
 BIN	= build-san/bin
 SANFL	= -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -75,6 +89,7 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  balancer/dstate.c balancer/authcoll.c balancer/zap.c \
 	  web/http.c web/api.c web/api_util.c web/api_plan.c web/graph.c \
 	  web/assets.c web/api_report.c web/api_traffic.c web/http_guard.c \
+	  web/route.c \
 	  exporters/clusterstat.c exporters/rrdbatch.c exporters/rrd.c \
 	  exporters/prom.c \
 	  exporters/forecast.c exporters/caphist.c exporters/capfc.c \
@@ -107,6 +122,12 @@ VIRTTESTS = $(B)/tests/test_vstats $(B)/tests/test_virt $(B)/tests/test_vmdev \
 UNIT	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 TOOLS	= $(B)/tests/zsend $(B)/tests/zcmd $(B)/tests/trace2rrd $(B)/tests/vmmibd \
 	  $(B)/tests/trafficsink $(B)/tests/udpgen
+# The fuzz targets (fuzz/fuzz_X.c): fuzzer_X with clang's libFuzzer
+# (make fuzz), replay_X with the normal compiler for make check.
+FUZZ_TARGETS ?= wire cmds policy conf cconf http trace
+FUZZ_SECONDS ?= 60
+FUZZERS	= $(FUZZ_TARGETS:%=$(B)/fuzz/fuzzer_%)
+REPLAYS	= $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
 BENCH	= $(B)/bench/ingest $(B)/bench/rrd $(B)/bench/plan
 
 all: $(PROGS)
@@ -164,6 +185,20 @@ $(B)/tests/vmmibd: $(B)/tests/tools/vmmibd.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lvirt
 
+$(REPLAYS): $(B)/fuzz/replay_%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/fuzz_util.o \
+	    $(B)/fuzz/replay.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(FUZZERS): $(B)/fuzz/fuzzer_%: $(B)/fuzz/fuzz_%.o $(B)/fuzz/fuzz_util.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
+
+# Records real messages for the seed corpora (fuzz/seeds.sh).
+$(B)/fuzz/tap: $(B)/fuzz/tap.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(B)/tests/zsend: $(B)/tests/tools/zsend.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -205,7 +240,15 @@ $(B)/bench/plan: $(B)/bench/plan.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: $(PROGS) $(UNIT) $(TOOLS) browser-deps
+tests: $(PROGS) $(UNIT) $(TOOLS) $(REPLAYS) browser-deps
+
+fuzzers: $(FUZZERS)
+
+# Every target for FUZZ_SECONDS, nice'd; new inputs merged into
+# fuzz/corpus/X, crashes into fuzz/crashes/X.  Needs clang.
+fuzz:
+	$(MAKE) FUZZ=1 fuzzers
+	fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # playwright-core for the browser tests (tests/browser), from the lock file.
 # Not fatal: without it the C tests still run and the browser test says
@@ -334,9 +377,9 @@ deb-check: deb
 	tools/deb-check.sh $(DEBDIR)/ballast_*.deb
 
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san build-fuzz bin
 
-.PHONY: all tests check demo bench deps deps-if-missing clean browser-deps install install-mibs \
-	uninstall deb deb-check
+.PHONY: all tests check demo bench fuzz fuzzers deps deps-if-missing clean browser-deps \
+	install install-mibs uninstall deb deb-check
 
--include $(shell find build build-san -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)
+-include $(shell find build build-san build-fuzz -path build/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

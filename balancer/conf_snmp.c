@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf_file.h"
 #include "conf_snmp.h"
 #include "util.h"
 
@@ -252,30 +253,40 @@ cs_append(char *buf, size_t len, size_t at, const char *fmt, ...)
 	return n < 0 ? at : at + (size_t)n;
 }
 
+/* One trap sink's statement, its strings quoted to read back. */
+static size_t
+cs_print_sink(const struct snmptrap_sink *k, char *buf, size_t len,
+    size_t at)
+{
+	char	 addr[sizeof(k->addr) * 2 + 3], user[sizeof(k->user) * 2 + 3];
+	char	 eng[sizeof(k->engine_id) * 2 + 3];
+
+	conf_file_quote(k->addr, addr, sizeof(addr));
+	if (k->version != 3)
+		return cs_append(buf, len, at, "trap-sink %s community "
+		    "\"(not shown)\"%s\n", addr, k->inform ? " inform" : "");
+	conf_file_quote(k->user, user, sizeof(user));
+	conf_file_quote(k->engine_id, eng, sizeof(eng));
+	return cs_append(buf, len, at, "trap-sink %s user %s auth %s "
+	    "\"(not shown)\" priv aes \"(not shown)\"%s%s%s\n", addr, user,
+	    k->auth == SNMPTRAP_SHA256 ? "sha256" : "sha",
+	    k->engine_id[0] ? " engine-id " : "", k->engine_id[0] ? eng : "",
+	    k->inform ? " inform" : "");
+}
+
 void
 conf_snmp_print(const struct conf_snmp *c, char *buf, size_t len)
 {
-	const struct snmptrap_sink	*k;
-	size_t				 at = strlen(buf), i;
+	char	 agentx[sizeof(c->agentx) * 2 + 3];
+	size_t	 at = strlen(buf), i;
 
-	for (i = 0; i < c->nsinks; i++) {
-		k = &c->sinks[i];
-		if (k->version == 3)
-			at = cs_append(buf, len, at, "trap-sink \"%s\" user \"%s\" "
-			    "auth %s \"(not shown)\" priv aes \"(not shown)\"%s%s%s%s\n",
-			    k->addr, k->user, k->auth == SNMPTRAP_SHA256 ?
-			    "sha256" : "sha", k->engine_id[0] ? " engine-id \"" :
-			    "", k->engine_id, k->engine_id[0] ? "\"" : "",
-			    k->inform ? " inform" : "");
-		else
-			at = cs_append(buf, len, at, "trap-sink \"%s\" community "
-			    "\"(not shown)\"%s\n", k->addr,
-			    k->inform ? " inform" : "");
-	}
+	for (i = 0; i < c->nsinks; i++)
+		at = cs_print_sink(&c->sinks[i], buf, len, at);
 	at = cs_append(buf, len, at, "trap-holddown %u seconds\n"
 	    "trap-rate %u per minute\n", c->holddown_s, c->rate_per_min);
-	if (c->agentx[0] != '\0')
-		cs_append(buf, len, at, "agentx-socket \"%s\"\n", c->agentx);
-	else
+	if (c->agentx[0] != '\0') {
+		conf_file_quote(c->agentx, agentx, sizeof(agentx));
+		cs_append(buf, len, at, "agentx-socket %s\n", agentx);
+	} else
 		cs_append(buf, len, at, "agentx-socket none\n");
 }

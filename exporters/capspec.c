@@ -20,6 +20,51 @@ capspec_push(const char **list, size_t *n, const char *word)
 	return 0;
 }
 
+/* Splits a comma-separated list into buf and the request's list. */
+static int
+capspec_split(const char *v, char *buf, const char **list, size_t *n)
+{
+	char	*p, *next;
+
+	if (v == NULL)
+		return 0;
+	if (strlen(v) >= CAPSPEC_LIST_LEN)
+		return -E2BIG;
+	memcpy(buf, v, strlen(v) + 1);
+	for (p = buf; p != NULL; p = next) {
+		if ((next = strchr(p, ',')) != NULL)
+			*next++ = '\0';
+		if (*p != '\0' && capspec_push(list, n, p) < 0)
+			return -E2BIG;
+	}
+	return 0;
+}
+
+int
+capspec_request(struct capspec_req *q, struct capspec_lists *l,
+    capspec_get_fn get, void *arg)
+{
+	memset(q, 0, sizeof(*q));
+	q->range = get(arg, "range");
+	q->horizon = get(arg, "horizon");
+	q->slot = get(arg, "slot");
+	q->buffer = get(arg, "buffer");
+	q->reserve = get(arg, "reserve");
+	q->core_mhz = get(arg, "core_mhz");
+	q->disk_cap = get(arg, "disk_cap");
+	q->net_cap = get(arg, "net_cap");
+	q->end = get(arg, "end");
+	if (capspec_split(get(arg, "add"), l->add, q->add, &q->nadd) < 0 ||
+	    capspec_split(get(arg, "add_like"), l->like, q->add_like,
+	    &q->nadd_like) < 0 ||
+	    capspec_split(get(arg, "remove_host"), l->rm, q->remove_host,
+	    &q->nremove_host) < 0 ||
+	    capspec_split(get(arg, "add_host"), l->host, q->add_host,
+	    &q->nadd_host) < 0)
+		return -E2BIG;
+	return 0;
+}
+
 /* Splits "123unit" into a whole number and its unit. */
 static int
 capspec_number(const char *s, int64_t max, int64_t *v, const char **unit)

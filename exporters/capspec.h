@@ -70,6 +70,28 @@ int	capspec_size(const char *s, double core_mhz, struct cap_size *out);
 int	capspec_time(const char *s, time_t *out);
 int	capspec_bits(const char *s, double *bits);
 
+#define CAPSPEC_LIST_LEN	4096	/* one comma-separated list, copied */
+
+/* Copies of a request's list arguments, cut at their commas. */
+struct capspec_lists {
+	char		 add[CAPSPEC_LIST_LEN], like[CAPSPEC_LIST_LEN];
+	char		 rm[CAPSPEC_LIST_LEN], host[CAPSPEC_LIST_LEN];
+};
+
+/* The value of a named argument (an API query's), or NULL. */
+typedef const char *(*capspec_get_fn)(void *arg, const char *key);
+
+/*
+ * Fills q from named arguments: range, horizon, slot, buffer, reserve,
+ * core_mhz, disk_cap, net_cap and end as they are (q points at get's
+ * strings), and add, add_like, remove_host, add_host as comma-separated
+ * lists copied into l (which must outlive q).  Returns 0, or -E2BIG
+ * when a list is longer than CAPSPEC_LIST_LEN or has more than
+ * CAP_MAX_WHATIF words.
+ */
+int	capspec_request(struct capspec_req *q, struct capspec_lists *l,
+	    capspec_get_fn get, void *arg);
+
 /* Adds one word to a request's list; -E2BIG past CAP_MAX_WHATIF. */
 int	capspec_push(const char **list, size_t *n, const char *word);
 

@@ -31,7 +31,6 @@
 #define TRACE_SLOT_S	300		/* Bitbrains samples every 300 s */
 #define TRACE_NFIELDS	11		/* columns of a Bitbrains row */
 #define TRACE_FIELD_MAX	64		/* longest field text accepted */
-#define TRACE_MAX_SLOTS	((size_t)1 << 24)	/* span of one VM or set */
 #define TRACE_MAX_FILE	((size_t)256 << 20)	/* largest N.csv read */
 #define TRACE_MAX_CORES	4096
 #define TRACE_MAX_DEPTH	8		/* folder levels searched */

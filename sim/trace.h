@@ -15,6 +15,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The longest span of one VM or of a set, in slots: 2^20 slots of
+ * 300 s are about ten years.  A VM's arrays take 25 bytes a slot over
+ * its whole span, so a file of a few rows far apart must not be able
+ * to ask for more (2^24, the bound before, let two rows 160 years
+ * apart take 420 MB); a row beyond it is counted as a bad field.
+ */
+#define TRACE_MAX_SLOTS	((size_t)1 << 20)
+
 /* Metrics kept per slot, in trace units. */
 enum trace_metric {
 	TRACE_CPU_MHZ = 0,	/* CPU usage [MHZ] */

@@ -13,6 +13,7 @@
 #include "api_traffic.h"
 #include "assets.h"
 #include "graph.h"
+#include "route.h"
 #include "util.h"
 
 #define API_PREFIX	"/api/v1/"
@@ -210,25 +211,6 @@ api_graph(const struct api_ctx *a, const struct http_request *req,
 	r->content_type = graph_content_type(g.fmt);
 }
 
-/* Matches "/api/v1/<coll>" or "/api/v1/<coll>/<rest>"; sets *rest. */
-static int
-api_route(const char *path, const char *coll, const char **rest)
-{
-	size_t	 n = strlen(coll);
-
-	if (strncmp(path, coll, n) != 0)
-		return 0;
-	if (path[n] == '\0') {
-		*rest = "";
-		return 1;
-	}
-	if (path[n] == '/' && strchr(path + n + 1, '/') == NULL) {
-		*rest = path + n + 1;
-		return 1;
-	}
-	return 0;
-}
-
 void
 api_handle(void *arg, const struct http_request *req, struct http_response *r)
 {
@@ -270,9 +252,9 @@ api_handle(void *arg, const struct http_request *req, struct http_response *r)
 	}
 	if (strcmp(p, "status") == 0)
 		api_status(a, r, now);
-	else if (api_route(p, "hosts", &rest))
+	else if (route_coll(p, "hosts", &rest))
 		api_hosts(a, rest, r, now);
-	else if (api_route(p, "vms", &rest))
+	else if (route_coll(p, "vms", &rest))
 		api_vms(a, rest, r);
 	else if (strcmp(p, "report/capacity") == 0)
 		api_report_capacity(a, req, r);

@@ -7,6 +7,7 @@
 #include "api_plan.h"
 #include "api_util.h"
 #include "balance.h"
+#include "route.h"
 #include "util.h"
 
 static int
@@ -157,31 +158,7 @@ api_maintenance_get(const struct api_ctx *a, struct http_response *r)
 static int
 api_token_ok(const struct api_ctx *a, const struct http_request *req)
 {
-	const char	*got = http_header(req, "X-Ballast-Token");
-
-	if (a->token == NULL || a->token[0] == '\0' || got == NULL)
-		return 0;
-	return util_secret_equal(a->token, got);
-}
-
-/* "123/approve" -> id 123, verb "approve"; 0 or -1. */
-static int
-api_id_verb(const char *s, uint64_t *id, const char **verb)
-{
-	const char	*slash = strchr(s, '/');
-	char		 num[24];
-	int64_t		 v;
-	size_t		 n;
-
-	if (slash == NULL || (n = (size_t)(slash - s)) == 0 || n >= sizeof(num))
-		return -1;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	if (util_parse_i64(num, 1, INT64_MAX, &v) < 0)
-		return -1;
-	*id = (uint64_t)v;
-	*verb = slash + 1;
-	return 0;
+	return route_token_eq(a->token, http_header(req, "X-Ballast-Token"));
 }
 
 static void
@@ -202,7 +179,7 @@ api_plan_post(const struct api_ctx *a, const char *rest, struct http_response *r
 	uint64_t	 id;
 	int		 rc;
 
-	if (api_id_verb(rest, &id, &verb) < 0 ||
+	if (route_id_verb(rest, &id, &verb) < 0 ||
 	    (strcmp(verb, "approve") != 0 && strcmp(verb, "reject") != 0)) {
 		api_error(r, 404, "use POST /api/v1/plan/ID/approve or /reject");
 		return;
@@ -222,7 +199,7 @@ api_cancel_post(const struct api_ctx *a, const char *rest, struct http_response 
 	uint64_t	 id;
 	int		 rc;
 
-	if (api_id_verb(rest, &id, &verb) < 0 || strcmp(verb, "cancel") != 0) {
+	if (route_id_verb(rest, &id, &verb) < 0 || strcmp(verb, "cancel") != 0) {
 		api_error(r, 404, "use POST /api/v1/migrations/ID/cancel");
 		return;
 	}
@@ -262,19 +239,13 @@ static void
 api_maintenance_post(const struct api_ctx *a, const char *rest,
     struct http_response *r)
 {
-	const char	*slash = strrchr(rest, '/');
 	char		 host[WIRE_MAX_HOST_NAME + 1], err[256] = "";
-	size_t		 n;
 	int		 on, rc;
 
-	if (slash == NULL || (n = (size_t)(slash - rest)) == 0 || n >= sizeof(host) ||
-	    (strcmp(slash, "/enter") != 0 && strcmp(slash, "/exit") != 0)) {
+	if (route_host_verb(rest, host, sizeof(host), &on) < 0) {
 		api_error(r, 404, "use POST /api/v1/maintenance/HOST/enter or /exit");
 		return;
 	}
-	memcpy(host, rest, n);
-	host[n] = '\0';
-	on = strcmp(slash, "/enter") == 0;
 	rc = balance_maintenance(a->bal, a->model, host, on, err, sizeof(err));
 	api_reply_rc(r, rc, err, json_pack("{s:s, s:b}", "host", host,
 	    "maintenance", on));

@@ -13,57 +13,11 @@
 #include "capout.h"
 #include "capspec.h"
 
-#define REPORT_LIST_LEN	4096	/* one list parameter, copied */
-
-/* Copies of the list parameters, cut at their commas. */
-struct report_lists {
-	char		 add[REPORT_LIST_LEN], like[REPORT_LIST_LEN];
-	char		 rm[REPORT_LIST_LEN], host[REPORT_LIST_LEN];
-};
-
-/* Splits a comma-separated parameter into the request's list. */
-static int
-report_split(const char *v, char *buf, const char **list, size_t *n)
+/* A query argument of the request (capspec_get_fn). */
+static const char *
+report_arg(void *arg, const char *key)
 {
-	char	*p, *next;
-
-	if (v == NULL)
-		return 0;
-	if (strlen(v) >= REPORT_LIST_LEN)
-		return -E2BIG;
-	memcpy(buf, v, strlen(v) + 1);
-	for (p = buf; p != NULL; p = next) {
-		if ((next = strchr(p, ',')) != NULL)
-			*next++ = '\0';
-		if (*p != '\0' && capspec_push(list, n, p) < 0)
-			return -E2BIG;
-	}
-	return 0;
-}
-
-static int
-report_request(const struct http_request *req, struct report_lists *l,
-    struct capspec_req *q)
-{
-	memset(q, 0, sizeof(*q));
-	q->range = http_query_arg(req, "range");
-	q->horizon = http_query_arg(req, "horizon");
-	q->slot = http_query_arg(req, "slot");
-	q->buffer = http_query_arg(req, "buffer");
-	q->reserve = http_query_arg(req, "reserve");
-	q->core_mhz = http_query_arg(req, "core_mhz");
-	q->disk_cap = http_query_arg(req, "disk_cap");
-	q->net_cap = http_query_arg(req, "net_cap");
-	q->end = http_query_arg(req, "end");
-	if (report_split(http_query_arg(req, "add"), l->add, q->add,
-	    &q->nadd) < 0 || report_split(http_query_arg(req, "add_like"),
-	    l->like, q->add_like, &q->nadd_like) < 0 ||
-	    report_split(http_query_arg(req, "remove_host"), l->rm,
-	    q->remove_host, &q->nremove_host) < 0 ||
-	    report_split(http_query_arg(req, "add_host"), l->host, q->add_host,
-	    &q->nadd_host) < 0)
-		return -E2BIG;
-	return 0;
+	return http_query_arg(arg, key);
 }
 
 static int
@@ -96,13 +50,13 @@ static int
 report_opts(const struct api_ctx *a, const struct http_request *req,
     struct cap_opts *o, time_t *end, char *err, size_t errlen)
 {
-	struct report_lists	*l;
+	struct capspec_lists	*l;
 	struct capspec_req	 q;
 	int			 rc;
 
 	if ((l = malloc(sizeof(*l))) == NULL)
 		return -ENOMEM;
-	if (report_request(req, l, &q) < 0) {
+	if (capspec_request(&q, l, report_arg, (void *)(uintptr_t)req) < 0) {
 		snprintf(err, errlen, "too many or too long what-ifs (at most "
 		    "%d of each)", CAP_MAX_WHATIF);
 		free(l);

@@ -130,12 +130,65 @@ test_apply(void **state)
 	free(p);
 }
 
+/* capspec_get_fn over a NULL-terminated key, value, ... array. */
+static const char *
+get_pair(void *arg, const char *key)
+{
+	const char *const	*kv = arg;
+
+	for (; kv[0] != NULL; kv += 2)
+		if (strcmp(kv[0], key) == 0)
+			return kv[1];
+	return NULL;
+}
+
+static void
+test_request(void **state)
+{
+	static struct capspec_lists	 l;
+	struct capspec_req		 q;
+	static char			 longest[CAPSPEC_LIST_LEN + 1];
+	static char			 many[4 * CAP_MAX_WHATIF + 8];
+	const char			*kv[] = {
+		"range", "30d", "end", "2026-07-01", "add", "2x4c:8g,,1x2c:4g",
+		"remove_host", "hv01", "unknown", "x", NULL, NULL
+	};
+	const char			*too_long[] = { "add_host", longest,
+		NULL, NULL };
+	const char			*too_many[] = { "add_like", many,
+		NULL, NULL };
+	size_t				 i;
+
+	(void)state;
+	assert_int_equal(capspec_request(&q, &l, get_pair, kv), 0);
+	assert_string_equal(q.range, "30d");
+	assert_string_equal(q.end, "2026-07-01");
+	assert_null(q.horizon);
+	assert_int_equal(q.nadd, 2);		/* the empty word is skipped */
+	assert_string_equal(q.add[0], "2x4c:8g");
+	assert_string_equal(q.add[1], "1x2c:4g");
+	assert_int_equal(q.nremove_host, 1);
+	assert_string_equal(q.remove_host[0], "hv01");
+	assert_int_equal(q.nadd_like + q.nadd_host, 0);
+
+	memset(longest, 'a', CAPSPEC_LIST_LEN);
+	assert_int_equal(capspec_request(&q, &l, get_pair, too_long), -E2BIG);
+	longest[CAPSPEC_LIST_LEN - 1] = '\0';
+	assert_int_equal(capspec_request(&q, &l, get_pair, too_long), 0);
+	assert_int_equal(q.nadd_host, 1);
+
+	for (i = 0; i <= CAP_MAX_WHATIF; i++)
+		memcpy(many + 4 * i, "v:1,", 4);
+	assert_int_equal(capspec_request(&q, &l, get_pair, too_many), -E2BIG);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -369,6 +369,34 @@ test_print_roundtrip(void **state)
 	assert_int_equal(d.log_level, LOG_LVL_DEBUG);
 }
 
+/*
+ * The SNMP statements' strings print quoted, so that one holding '"'
+ * or '\\' reads back (fuzz/crashes/conf: agentx-socket printed raw).
+ */
+static void
+test_print_snmp_quoted(void **state)
+{
+	struct conf	 c, d;
+	char		 buf[8192], err[512];
+
+	(void)state;
+	parse_ok("agentx-socket \"/run/a \\\"x\\\" \\\\ b\"\n"
+	    "trap-sink \"nms\\\"1:162\" community \"public\" inform\n"
+	    "trap-sink \"nms2\" user \"no\\\"c\" auth sha \"12345678\" "
+	    "priv aes \"abcdefgh\" engine-id \"80001f8880a1b2c3\"\n", &c);
+	assert_string_equal(c.snmp.agentx, "/run/a \"x\" \\ b");
+	conf_print(&c, buf, sizeof(buf));
+	memset(&d, 0x5a, sizeof(d));
+	if (parse(buf, &d, err, sizeof(err)) != 0)
+		fail_msg("%s in:\n%s", err, buf);
+	assert_string_equal(d.snmp.agentx, c.snmp.agentx);
+	assert_int_equal(d.snmp.nsinks, 2);
+	assert_string_equal(d.snmp.sinks[0].addr, "nms\"1:162");
+	assert_int_equal(d.snmp.sinks[0].inform, 1);
+	assert_string_equal(d.snmp.sinks[1].user, "no\"c");
+	assert_string_equal(d.snmp.sinks[1].engine_id, "80001f8880a1b2c3");
+}
+
 /* rrdcached "ADDRESS" | none: the forms rrdcached's -l takes. */
 static void
 test_rrdcached(void **state)
@@ -571,6 +599,7 @@ main(void)
 		cmocka_unit_test(test_error_keeps_out),
 		cmocka_unit_test(test_print_roundtrip),
 		cmocka_unit_test(test_curve),
+		cmocka_unit_test(test_print_snmp_quoted),
 		cmocka_unit_test(test_rrdcached),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_snmp),

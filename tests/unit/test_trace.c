@@ -207,6 +207,39 @@ test_parse_bad_fields(void **state)
 	parsed_free(&p);
 }
 
+/*
+ * Two rows further apart than TRACE_MAX_SLOTS: the later one is a bad
+ * field, so a small file cannot make the reader allocate for a century
+ * (found by fuzz_trace: two rows took 420 MB before the bound was cut).
+ */
+static void
+test_parse_span_bound(void **state)
+{
+	struct parsed	 p;
+	char		 text[512], far[32], last[32];
+
+	(void)state;
+	snprintf(far, sizeof(far), "%zu", TRACE_MAX_SLOTS * 300);
+	snprintf(last, sizeof(last), "%zu", (TRACE_MAX_SLOTS - 1) * 300);
+	snprintf(text, sizeof(text), "%s\n" ROW("0", "2", "10.0") ROW("%s",
+	    "2", "20.0"), HDR, far);
+	parse(text, &p);
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(p.st.bad_fields, 1);
+	assert_int_equal(p.st.used, 1);
+	assert_int_equal(p.n, 1);
+	parsed_free(&p);
+
+	snprintf(text, sizeof(text), "%s\n" ROW("0", "2", "10.0") ROW("%s",
+	    "2", "20.0"), HDR, last);
+	parse(text, &p);
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(p.st.used, 2);
+	assert_int_equal(p.n, TRACE_MAX_SLOTS);
+	assert_int_equal(p.vm.present[TRACE_MAX_SLOTS - 1], 1);
+	parsed_free(&p);
+}
+
 static void
 test_parse_negative(void **state)
 {
@@ -788,6 +821,7 @@ main(void)
 		cmocka_unit_test(test_parse_zero_cores),
 		cmocka_unit_test(test_parse_bad_fields),
 		cmocka_unit_test(test_parse_negative),
+		cmocka_unit_test(test_parse_span_bound),
 		cmocka_unit_test(test_parse_out_of_order),
 		cmocka_unit_test(test_parse_crlf_blank_headers),
 		cmocka_unit_test(test_parse_empty),
