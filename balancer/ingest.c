@@ -122,8 +122,11 @@ ingest_new(void *zctx, const char *endpoint, struct model *m,
 	    zmq_setsockopt(in->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one)) ||
 	    zmq_setsockopt(in->sock, ZMQ_LINGER, &zero, sizeof(zero)) ||
 	    zmq_bind(in->sock, endpoint) == -1) {
-		snprintf(err, errlen, "cannot listen for reports on %s: %s",
-		    endpoint, zmq_strerror(zmq_errno()));
+		snprintf(err, errlen, "cannot listen for reports on %s: %s%s",
+		    endpoint, zmq_strerror(zmq_errno()),
+		    zmq_errno() == EADDRINUSE ? " (another program, or "
+		    "another balancer, has it: stop it, or set \"listen "
+		    "reports\" or --reports)" : "");
 		ingest_free(in);
 		return NULL;
 	}

@@ -231,6 +231,9 @@ apply_opts(struct cconf *c, const struct cd_opts *o)
 
 	if (o->uri)
 		util_strlcpy(c->uri, o->uri, sizeof(c->uri));
+	if (o->balancer && strncmp(o->balancer, "tcp://", 6) != 0 &&
+	    strncmp(o->balancer, "ipc://", 6) != 0)
+		return opt_error("--balancer: tcp://HOST:PORT or ipc://PATH");
 	if (o->balancer)
 		util_strlcpy(c->balancer, o->balancer, sizeof(c->balancer));
 	if (o->host_name && (util_strlcpy(c->host_name, o->host_name,
@@ -266,12 +269,16 @@ load_config(struct cd *d, const struct cd_opts *o)
 {
 	const char	*path = o->config;
 	char		 err[1024];
+	int		 rc;
 
 	cconf_defaults(&d->c);
 	if (path == NULL && access(DEFAULT_CONF, F_OK) == 0)
 		path = DEFAULT_CONF;
-	if (path != NULL && cconf_load(path, &d->c, err, sizeof(err)) < 0) {
-		log_warnx("%s", err);
+	if (path != NULL && (rc = cconf_load(path, &d->c, err,
+	    sizeof(err))) < 0) {
+		log_warnx("%s%s", err, rc == -ENOENT ? " (name the "
+		    "configuration with -f, or leave -f out for the built-in "
+		    "defaults; see ballast-collectord(8))" : "");
 		return -1;
 	}
 	if (apply_opts(&d->c, o) < 0)

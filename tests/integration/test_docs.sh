@@ -268,4 +268,49 @@ for f in policies/*.policy; do
 	    sh -c "'$CTL' policy check '$f' 2>&1 | grep -qx '$f: policy OK'"
 done
 
+# --- errors that name the fix ----------------------------------------------
+
+# says_fix DESCRIPTION PATTERN COMMAND...: COMMAND fails, and what it
+# prints matches PATTERN (the fix it names).
+says_fix() {
+	d=$1 pat=$2; shift 2
+	"$@" >"$WORK/fix.out" 2>&1 </dev/null
+	rc=$?
+	check "$d" sh -c "[ $rc != 0 ] && grep -qE '$pat' '$WORK/fix.out'"
+	[ "$rc" != 0 ] && grep -qE "$pat" "$WORK/fix.out" ||
+	    sed 's/^/# /' "$WORK/fix.out"
+}
+
+says_fix "a missing -f file: the balancer names -f and the man page" \
+    'nope.conf: No such file.*-f.*ballast-balancerd.conf\(5\)' \
+    "$BAL" -n -f "$WORK/nope.conf"
+says_fix "a missing -f file: the collector names -f and the man page" \
+    'nope.conf: No such file.*-f.*ballast-collectord\(8\)' \
+    "$COL" -n -f "$WORK/nope.conf"
+says_fix "a state directory that cannot be made: the balancer names state-dir" \
+    'cannot create state directory .*no/such.*--state-dir' \
+    timeout 10 "$BAL" -f "$WORK/empty" --state-dir "$WORK/no/such" \
+    --api "127.0.0.1:$API_PORT" --reports "$REPORTS"
+start_balancer -f "$WORK/empty"
+says_fix "the reports endpoint in use: the balancer names listen reports" \
+    'cannot listen for reports on .*in use.*listen reports.*--reports' \
+    timeout 10 "$BAL" -f "$WORK/empty" --state-dir "$WORK/other" \
+    --api "127.0.0.1:$((API_PORT + 2))" --reports "$REPORTS"
+says_fix "the same state directory twice: the balancer says stop it or --state-dir" \
+    'another ballast-balancerd uses .*--state-dir' \
+    timeout 10 "$BAL" -f "$WORK/empty" --state-dir "$WORK/state" \
+    --api "127.0.0.1:$((API_PORT + 2))" --reports "tcp://127.0.0.1:$((API_PORT + 3))"
+says_fix "a wrong token: ballastctl names --token, BALLAST_TOKEN and --token-file" \
+    'refused the token.*--token, BALLAST_TOKEN or --token-file' \
+    "$CTL" --api "$API" --token wrong approve 1
+says_fix "https to a plain-HTTP balancer: ballastctl says it serves http://" \
+    'tls statement.*http://' \
+    "$CTL" --api "https://127.0.0.1:$API_PORT" --timeout 5 status
+says_fix "an unknown host: the API points at ballastctl hosts" \
+    'ballastctl hosts' "$CTL" --api "$API" host no-such-host
+kill "$BAL_PID"; wait "$BAL_PID" 2>/dev/null
+says_fix "no balancer: ballastctl asks whether it runs and names --api" \
+    'cannot reach the balancer.*running.*--api' \
+    "$CTL" --api "$API" --timeout 5 status
+
 finish
