@@ -101,6 +101,7 @@ usage(FILE *f)
 "                          [--host-name name] [--host-uuid uuid] [--cluster name]\n"
 "                          [--interval seconds] [--stats-timeout ms]\n"
 "                          [--actuator libvirt|exec|none] [--exec command]\n"
+"                          [--agentx-socket path] [--vm-notifications]\n"
 "  -f, --config file       configuration (default " DEFAULT_CONF "\n"
 "                          when it exists, else built-in defaults)\n"
 "  -n, --check             check the configuration, print \"configuration OK\"\n"
