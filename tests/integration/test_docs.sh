@@ -268,6 +268,50 @@ for f in policies/*.policy; do
 	    sh -c "'$CTL' policy check '$f' 2>&1 | grep -qx '$f: policy OK'"
 done
 
+# The EXAMPLES of the configuration man pages, block by block (not the
+# shell sessions, which start with "$ "), as a reader would copy them.
+man_examples() {	# man_examples MANPAGE PREFIX: $WORK/PREFIX.N
+	awk -v out="$WORK/$2" '
+	/^\.Sh EXAMPLES/ { e = 1; next } /^\.Sh / { e = 0 }
+	e && /^\.Bd -literal/ { b = 1; n++; f = out "." n; next }
+	b && /^\.Ed/ { b = 0; close(f); next }
+	e && b { gsub(/\\e/, "\\"); gsub(/\\&/, ""); print > f }' "$1"
+	for f in "$WORK/$2".*; do
+		head -n 1 "$f" | grep -q '^\$ ' && rm -f "$f"
+	done
+	ls "$WORK/$2".* 2>/dev/null | wc -l
+}
+
+n=$(man_examples "$MAN/ballast-balancerd.conf.5" balconf)
+bad=""
+for f in "$WORK"/balconf.*; do
+	sed "s|^policy \".*\"|policy \"$ROOT/policies/default.policy\"|" "$f" \
+	    >"$f.conf"
+	"$BAL" -n -f "$f.conf" 2>&1 | grep -qx 'configuration OK' ||
+	    bad="$bad ${f##*.}"
+done
+check "ballast-balancerd.conf(5): its $n examples say configuration OK" \
+    sh -c "[ $n -ge 3 ] && [ -z '$bad' ]"
+[ -z "$bad" ] || note "examples refused:$bad"
+n=$(man_examples "$MAN/ballast-collectord.8" colconf)
+bad=""
+for f in "$WORK"/colconf.*; do
+	"$COL" -n -f "$f" 2>&1 | grep -qx 'configuration OK' ||
+	    bad="$bad ${f##*.}"
+done
+check "ballast-collectord(8): its $n example configurations say configuration OK" \
+    sh -c "[ $n -ge 2 ] && [ -z '$bad' ]"
+[ -z "$bad" ] || note "examples refused:$bad"
+n=$(man_examples "$MAN/ballast.policy.5" policy)
+bad=""
+for f in "$WORK"/policy.*; do
+	cp "$f" "$f.policy"
+	"$CTL" policy check "$f.policy" >/dev/null 2>&1 || bad="$bad ${f##*.}"
+done
+check "ballast.policy(5): its $n example policies say policy OK" \
+    sh -c "[ $n -ge 1 ] && [ -z '$bad' ]"
+[ -z "$bad" ] || note "examples refused:$bad"
+
 # --- errors that name the fix ----------------------------------------------
 
 # says_fix DESCRIPTION PATTERN COMMAND...: COMMAND fails, and what it
