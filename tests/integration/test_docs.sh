@@ -282,35 +282,29 @@ man_examples() {	# man_examples MANPAGE PREFIX: $WORK/PREFIX.N
 	ls "$WORK/$2".* 2>/dev/null | wc -l
 }
 
-n=$(man_examples "$MAN/ballast-balancerd.conf.5" balconf)
-bad=""
-for f in "$WORK"/balconf.*; do
-	sed "s|^policy \".*\"|policy \"$ROOT/policies/default.policy\"|" "$f" \
-	    >"$f.conf"
-	"$BAL" -n -f "$f.conf" 2>&1 | grep -qx 'configuration OK' ||
-	    bad="$bad ${f##*.}"
-done
-check "ballast-balancerd.conf(5): its $n examples say configuration OK" \
-    sh -c "[ $n -ge 3 ] && [ -z '$bad' ]"
-[ -z "$bad" ] || note "examples refused:$bad"
-n=$(man_examples "$MAN/ballast-collectord.8" colconf)
-bad=""
-for f in "$WORK"/colconf.*; do
-	"$COL" -n -f "$f" 2>&1 | grep -qx 'configuration OK' ||
-	    bad="$bad ${f##*.}"
-done
-check "ballast-collectord(8): its $n example configurations say configuration OK" \
-    sh -c "[ $n -ge 2 ] && [ -z '$bad' ]"
-[ -z "$bad" ] || note "examples refused:$bad"
-n=$(man_examples "$MAN/ballast.policy.5" policy)
-bad=""
-for f in "$WORK"/policy.*; do
-	cp "$f" "$f.policy"
-	"$CTL" policy check "$f.policy" >/dev/null 2>&1 || bad="$bad ${f##*.}"
-done
-check "ballast.policy(5): its $n example policies say policy OK" \
-    sh -c "[ $n -ge 1 ] && [ -z '$bad' ]"
-[ -z "$bad" ] || note "examples refused:$bad"
+# check_examples MANPAGE PREFIX SUFFIX MIN WHAT CHECK...: each example
+# (a policy statement pointed at the shipped default.policy), saved as
+# FILE.SUFFIX, passes CHECK... FILE.SUFFIX.
+check_examples() {
+	page=$1 pre=$2 suf=$3 min=$4 what=$5; shift 5
+	n=$(man_examples "$page" "$pre")
+	bad=""
+	for f in "$WORK/$pre".*; do
+		sed "s|^policy \".*\"|policy \"$ROOT/policies/default.policy\"|" \
+		    "$f" >"$f.$suf"
+		"$@" "$f.$suf" >/dev/null 2>&1 || bad="$bad ${f##*.}"
+	done
+	check "${page##*/}: its $n example $what pass" \
+	    sh -c "[ $n -ge $min ] && [ -z '$bad' ]"
+	[ -z "$bad" ] || note "examples refused:$bad"
+}
+
+check_examples "$MAN/ballast-balancerd.conf.5" balconf conf 3 \
+    "configurations (ballast-balancerd -n)" "$BAL" -n -f
+check_examples "$MAN/ballast-collectord.8" colconf conf 2 \
+    "configurations (ballast-collectord -n)" "$COL" -n -f
+check_examples "$MAN/ballast.policy.5" policy policy 1 \
+    "policies (ballastctl policy check)" "$CTL" policy check
 
 # --- errors that name the fix ----------------------------------------------
 
