@@ -44,6 +44,7 @@
 #define DEFAULT_CONF	"/etc/ballast/ballast-collectord.conf"
 #define CD_TICK_MS	250	/* the loop's longest sleep */
 #define CD_COMPLAIN_MS	60000
+#define CD_NOACK_MS	30000	/* reports unacknowledged this long: say so */
 
 struct cd_opts {
 	const char	*config;
@@ -81,7 +82,9 @@ struct cd {
 	int			 hs_ok;
 	uint64_t		 reports, late_rounds;
 	int64_t			 wd_ms;	/* systemd watchdog period; 0: none */
-	struct log_complaint	 conn_cpl, call_cpl, host_cpl, pub_cpl;
+	struct log_complaint	 conn_cpl, call_cpl, host_cpl, pub_cpl, ack_cpl;
+	uint64_t		 acked;	/* the publisher's count, last seen */
+	int64_t			 ack_ms; /* when it last moved (or nothing was due) */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -432,6 +435,26 @@ cd_host(struct cd *d, Ballast__V1__HostCapacity *cap,
 	cnt->io_pressure_us = h->psi_io_us;
 }
 
+/* A balancer that acknowledges nothing is unreachable or not there. */
+static void
+cd_watch_acks(struct cd *d, int64_t now)
+{
+	const struct pub_stats	*st = pub_stats(d->pub);
+
+	if (st->acked != d->acked || st->pending == 0 || d->ack_ms == 0) {
+		if (st->acked != d->acked)
+			log_release(&d->ack_cpl, "the balancer acknowledges "
+			    "reports again");
+		d->acked = st->acked;
+		d->ack_ms = now;
+	} else if (now - d->ack_ms > CD_NOACK_MS)
+		log_complain(&d->ack_cpl, CD_COMPLAIN_MS, "no acknowledgement "
+		    "from the balancer at %s for %lld s, %zu reports kept (is "
+		    "ballast-balancerd running and listening there? check "
+		    "balancer or --balancer, and the firewall)", d->c.balancer,
+		    (long long)((now - d->ack_ms) / 1000), st->pending);
+}
+
 /* Sends the report of the pending round; fresh 0: the round was late. */
 static void
 cd_report(struct cd *d, int fresh, int64_t now)
@@ -466,6 +489,7 @@ cd_report(struct cd *d, int fresh, int64_t now)
 		log_complain(&d->pub_cpl, CD_COMPLAIN_MS, "cannot keep a report "
 		    "(out of memory)");
 	d->reports++;
+	cd_watch_acks(d, now);
 	if (!fresh)
 		d->late_rounds++;
 	log_debug("report %llu: %zu VMs%s", (unsigned long long)d->reports, n,
