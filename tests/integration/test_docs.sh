@@ -84,7 +84,8 @@ man_list_opts() {
 accepts() {
 	out=$("$@" --zz-not-an-option 2>&1 </dev/null)
 	echo "$out" | grep -q 'zz-not-an-option' ||
-	    ! echo "$out" | grep -qE 'unrecognized option|invalid option|unknown (or ambiguous )?option'
+	    ! echo "$out" | grep -qE \
+	    'unrecognized option|invalid option|unknown (or ambiguous )?option'
 }
 
 # check_opts LABEL HELP-FILE MANPAGE LISTPAGE PROGRAM [ARGS...]: the
@@ -187,13 +188,13 @@ man_keywords() {
 # at the top level and in each block that takes settings, does not
 # call it unknown somewhere.
 known_kw() {
-	p=$1 kw=$2
+	p=$1 kw=$2 blocks='migrate|pcap|imbalance|migration'
 	for text in "$kw" "migrate {
 $kw
 }" "pcap $kw" "imbalance { $kw }" "migration { $kw }"; do
 		printf '%s\n' "$text" >"$WORK/kw.conf"
 		$p "$WORK/kw.conf" >/dev/null 2>"$WORK/kw.err" </dev/null
-		grep -qE "unknown [a-z ]*\"$kw\"|unknown keyword \"(migrate|pcap|imbalance|migration)\"" \
+		grep -qE "unknown [a-z ]*\"$kw\"|unknown keyword \"($blocks)\"" \
 		    "$WORK/kw.err" || return 0
 	done
 	return 1
@@ -343,6 +344,10 @@ says_fix "the reports endpoint in use: the balancer names listen reports" \
     'cannot listen for reports on .*in use.*listen reports.*--reports' \
     timeout 10 "$BAL" -f "$WORK/empty" --state-dir "$WORK/other" \
     --api "127.0.0.1:$((API_PORT + 2))" --reports "$REPORTS"
+says_fix "the API port in use: the balancer names listen api and --api" \
+    'cannot serve the API on .*listen api.*--api' \
+    timeout 10 "$BAL" -f "$WORK/empty" --state-dir "$WORK/other2" \
+    --api "127.0.0.1:$API_PORT" --reports "tcp://127.0.0.1:$((API_PORT + 3))"
 says_fix "the same state directory twice: the balancer says stop it or --state-dir" \
     'another ballast-balancerd uses .*--state-dir' \
     timeout 10 "$BAL" -f "$WORK/empty" --state-dir "$WORK/state" \
