@@ -1,7 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# The documentation against the programs, both ways, with no daemon
-# started (each program is run only with -n, --help or a usage error):
+# The documentation against the programs, both ways:
 #  - every man page passes `mandoc -T lint` at the warning level;
 #  - every option in a program's --help is in its man page, and every
 #    option a man page lists (.It Fl) is accepted by the program;
@@ -12,7 +11,10 @@
 #    itself) is in the man page, and every keyword a man page lists
 #    (.It Ic) is one the parser accepts;
 #  - the defaults the man pages state are those the programs print;
-#  - the example configurations and the shipped policies parse.
+#  - the example configurations (etc/, the man pages' EXAMPLES) and the
+#    shipped policies parse;
+#  - an operator's usual mistakes get a message that names the fix (a
+#    balancer and a collector run for these, on this test's ports).
 # Adding an option or a keyword without documenting it fails here.
 . "$(dirname "$0")/lib.sh"
 
@@ -22,7 +24,7 @@ BAL="$BIN/ballast-balancerd"
 COL="$BIN/ballast-collectord"
 SIM="$BIN/ballast-sim"
 CTL="$BIN/ballastctl"
-# finish shows these logs after a failure; no daemon runs here.
+# finish shows these logs after a failure; the sim's stays empty.
 : >"$WORK/balancer.log"
 : >"$WORK/sim.log"
 
