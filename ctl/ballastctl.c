@@ -304,9 +304,9 @@ ctl_net_error(const struct ctl *ctl, const char *url, CURLcode rc,
 		    "or BALLAST_API", ctl->api, why);
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
-		log_warnx("no TLS from the balancer at %s (%s): without a tls "
-		    "statement in its configuration it serves plain http://",
-		    ctl->api, why);
+		log_warnx("the TLS handshake with %s failed (%s): a balancer "
+		    "without a tls statement in its configuration serves "
+		    "plain http://", ctl->api, why);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		log_warnx("no answer from the balancer at %s within %g s: is "
