@@ -17,7 +17,7 @@ DEBS	= build-essential pkg-config protobuf-c-compiler libprotobuf-c-dev \
 	  libzmq3-dev libmicrohttpd-dev libjansson-dev libarchive-dev \
 	  libcurl4-openssl-dev libcmocka-dev curl jq python3 procps \
 	  xz-utils librrd-dev rrdtool rrdcached prometheus chromium openssl \
-	  systemd \
+	  systemd mandoc \
 	  libsnmp-dev snmp snmpd snmptrapd smitools libvirt-dev \
 	  libpcap-dev iproute2
 # The browser tests' Node.js; left alone when an npm is already there

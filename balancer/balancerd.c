@@ -136,14 +136,18 @@ lock_state_dir(struct balancerd *env)
 	char	 path[1100];
 
 	if (mkdir(env->conf.state_dir, 0750) == -1 && errno != EEXIST) {
-		log_warn("cannot create state directory %s", env->conf.state_dir);
+		log_warnx("cannot create state directory %s: %s (create it, "
+		    "writable by the user the balancer starts as, or set "
+		    "state-dir or --state-dir)", env->conf.state_dir,
+		    strerror(errno));
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/balancerd.lock", env->conf.state_dir);
 	env->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (env->lock_fd == -1) {
-		log_warn("cannot write in state directory %s",
-		    env->conf.state_dir);
+		log_warnx("cannot write in state directory %s: %s (it must "
+		    "be writable by the user the balancer starts as)",
+		    env->conf.state_dir, strerror(errno));
 		return -1;
 	}
 	if (flock(env->lock_fd, LOCK_EX | LOCK_NB) == -1) {
@@ -262,7 +266,9 @@ read_pem(const char *path, char *err, size_t errlen)
 	size_t	 n;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "tls: %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "tls: cannot read %s: %s (the tls "
+		    "statement names the certificate and key; see "
+		    "ballast-balancerd.conf(5))", path, strerror(errno));
 		return NULL;
 	}
 	if ((buf = malloc(1024 * 1024 + 1)) == NULL) {
@@ -446,7 +452,9 @@ drop_privileges(struct balancerd *env)
 	}
 	if (rc < 0 || privdrop_chown_tree(env->conf.state_dir, uid, gid, err,
 	    sizeof(err)) < 0 || privdrop(&p, err, sizeof(err)) < 0) {
-		log_warnx("%s", err);
+		log_warnx("%s%s", err, rc == -ENOENT ? " (create it, or name "
+		    "another with \"user\" or \"group\" in the configuration)" :
+		    "");
 		return -1;
 	}
 	log_info("running as user %s (uid %u, gid %u)", env->conf.user,
@@ -740,13 +748,16 @@ static int
 configure(struct balancerd *env, const struct cli *c)
 {
 	char	 err[512];
+	int	 rc;
 
 	if (env->conf_path == NULL && access(DEFAULT_CONF, F_OK) == 0)
 		env->conf_path = DEFAULT_CONF;
 	conf_defaults(&env->conf);
-	if (env->conf_path != NULL &&
-	    conf_load(env->conf_path, &env->conf, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s\n", err);
+	if (env->conf_path != NULL && (rc = conf_load(env->conf_path,
+	    &env->conf, err, sizeof(err))) < 0) {
+		fprintf(stderr, "%s%s\n", err, rc == -ENOENT ? " (name the "
+		    "configuration with -f, or leave -f out for the built-in "
+		    "defaults; see ballast-balancerd.conf(5))" : "");
 		return 1;
 	}
 	if (c->state != NULL)

@@ -153,8 +153,11 @@ ingest_new_opts(void *zctx, const struct ingest_opts *o, struct model *m,
 	if (o->curve != NULL)
 		memcpy(in->secret, o->curve->secret, sizeof(in->secret));
 	if (ingest_listen(in, zctx, o->curve) == -1) {
-		snprintf(err, errlen, "cannot listen for reports on %s: %s",
-		    o->endpoint, zmq_strerror(zmq_errno()));
+		snprintf(err, errlen, "cannot listen for reports on %s: %s%s",
+		    o->endpoint, zmq_strerror(zmq_errno()),
+		    zmq_errno() == EADDRINUSE ? " (another program, or "
+		    "another balancer, has it: stop it, or set \"listen "
+		    "reports\" or --reports)" : "");
 		ingest_free(in);
 		return NULL;
 	}

@@ -45,6 +45,7 @@
 #define DEFAULT_CONF	"/etc/ballast/ballast-collectord.conf"
 #define CD_TICK_MS	250	/* the loop's longest sleep */
 #define CD_COMPLAIN_MS	60000
+#define CD_NOACK_MS	30000	/* reports unacknowledged this long: say so */
 
 struct cd_opts {
 	const char	*config;
@@ -82,7 +83,9 @@ struct cd {
 	int			 hs_ok;
 	uint64_t		 reports, late_rounds;
 	int64_t			 wd_ms;	/* systemd watchdog period; 0: none */
-	struct log_complaint	 conn_cpl, call_cpl, host_cpl, pub_cpl;
+	struct log_complaint	 conn_cpl, call_cpl, host_cpl, pub_cpl, ack_cpl;
+	uint64_t		 acked;	/* the publisher's count, last seen */
+	int64_t			 ack_ms; /* when it last moved (or nothing was due) */
 	struct log_complaint	 curve_cpl;	/* CURVE handshakes */
 	uint64_t		 curve_failed, curve_done;
 	char			 server_key[ZCURVE_Z85_LEN + 1];
@@ -110,6 +113,7 @@ usage(FILE *f)
 "                          [--host-name name] [--host-uuid uuid] [--cluster name]\n"
 "                          [--interval seconds] [--stats-timeout ms]\n"
 "                          [--actuator libvirt|exec|none] [--exec command]\n"
+"                          [--agentx-socket path] [--vm-notifications]\n"
 "  -f, --config file       configuration (default " DEFAULT_CONF "\n"
 "                          when it exists, else built-in defaults)\n"
 "  -n, --check             check the configuration, print \"configuration OK\"\n"
@@ -240,6 +244,9 @@ apply_opts(struct cconf *c, const struct cd_opts *o)
 
 	if (o->uri)
 		util_strlcpy(c->uri, o->uri, sizeof(c->uri));
+	if (o->balancer && strncmp(o->balancer, "tcp://", 6) != 0 &&
+	    strncmp(o->balancer, "ipc://", 6) != 0)
+		return opt_error("--balancer: tcp://HOST:PORT or ipc://PATH");
 	if (o->balancer)
 		util_strlcpy(c->balancer, o->balancer, sizeof(c->balancer));
 	if (o->host_name && (util_strlcpy(c->host_name, o->host_name,
@@ -275,12 +282,16 @@ load_config(struct cd *d, const struct cd_opts *o)
 {
 	const char	*path = o->config;
 	char		 err[1024];
+	int		 rc;
 
 	cconf_defaults(&d->c);
 	if (path == NULL && access(DEFAULT_CONF, F_OK) == 0)
 		path = DEFAULT_CONF;
-	if (path != NULL && cconf_load(path, &d->c, err, sizeof(err)) < 0) {
-		log_warnx("%s", err);
+	if (path != NULL && (rc = cconf_load(path, &d->c, err,
+	    sizeof(err))) < 0) {
+		log_warnx("%s%s", err, rc == -ENOENT ? " (name the "
+		    "configuration with -f, or leave -f out for the built-in "
+		    "defaults; see ballast-collectord(8))" : "");
 		return -1;
 	}
 	if (apply_opts(&d->c, o) < 0)
@@ -433,6 +444,26 @@ cd_host(struct cd *d, Ballast__V1__HostCapacity *cap,
 	cnt->io_pressure_us = h->psi_io_us;
 }
 
+/* A balancer that acknowledges nothing is unreachable or not there. */
+static void
+cd_watch_acks(struct cd *d, int64_t now)
+{
+	const struct pub_stats	*st = pub_stats(d->pub);
+
+	if (st->acked != d->acked || st->pending == 0 || d->ack_ms == 0) {
+		if (st->acked != d->acked)
+			log_release(&d->ack_cpl, "the balancer acknowledges "
+			    "reports again");
+		d->acked = st->acked;
+		d->ack_ms = now;
+	} else if (now - d->ack_ms > CD_NOACK_MS)
+		log_complain(&d->ack_cpl, CD_COMPLAIN_MS, "no acknowledgement "
+		    "from the balancer at %s for %lld s, %zu reports kept (is "
+		    "ballast-balancerd running and listening there? check "
+		    "balancer or --balancer, and the firewall)", d->c.balancer,
+		    (long long)((now - d->ack_ms) / 1000), st->pending);
+}
+
 /* Sends the report of the pending round; fresh 0: the round was late. */
 static void
 cd_report(struct cd *d, int fresh, int64_t now)
@@ -467,6 +498,7 @@ cd_report(struct cd *d, int fresh, int64_t now)
 		log_complain(&d->pub_cpl, CD_COMPLAIN_MS, "cannot keep a report "
 		    "(out of memory)");
 	d->reports++;
+	cd_watch_acks(d, now);
 	if (!fresh)
 		d->late_rounds++;
 	log_debug("report %llu: %zu VMs%s", (unsigned long long)d->reports, n,

@@ -128,8 +128,9 @@ vr_connect_run(struct vtask *vt)
 static void
 vr_connect_failed(struct virt *v, int64_t now, const char *why)
 {
-	virt_note(v, VN_CONNECT_FAILED, "%s: %s; trying again in %lld s",
-	    v->cfg.uri, why, (long long)(v->backoff_ms / 1000));
+	virt_note(v, VN_CONNECT_FAILED, "%s: %s (is libvirtd running, and "
+	    "is this the right URI? set connect or --connect); trying again "
+	    "in %lld s", v->cfg.uri, why, (long long)(v->backoff_ms / 1000));
 	v->next_connect = now + v->backoff_ms;
 	v->backoff_ms = v->backoff_ms * 2 > VR_BACKOFF_MAX ? VR_BACKOFF_MAX :
 	    v->backoff_ms * 2;

@@ -315,6 +315,11 @@ ctl_net_error(const struct ctl *ctl, const char *url, CURLcode rc,
 		log_warnx("cannot resolve the host of %s (%s): check --api "
 		    "or BALLAST_API", ctl->api, why);
 		break;
+	case CURLE_SSL_CONNECT_ERROR:
+		log_warnx("the TLS handshake with %s failed (%s): a balancer "
+		    "without a tls statement in its configuration serves "
+		    "plain http://", ctl->api, why);
+		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		log_warnx("no answer from the balancer at %s within %g s: is "
 		    "ballast-balancerd overloaded or stopped? raise --timeout "

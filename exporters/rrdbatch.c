@@ -121,7 +121,13 @@ rb_lines_prefix(const struct rb_buf *b, size_t max, size_t *lines)
 static int
 rb_fail(char *err, size_t errlen, int rc, const char *fmt, const char *addr)
 {
+	size_t	 n;
+
 	snprintf(err, errlen, fmt, addr, strerror(-rc));
+	n = strlen(err);
+	if ((rc == -ENOENT || rc == -ECONNREFUSED) && n < errlen)
+		snprintf(err + n, errlen - n, " (is rrdcached running and "
+		    "listening there?)");
 	return rc;
 }
 

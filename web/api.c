@@ -114,7 +114,7 @@ api_hosts(const struct api_ctx *a, const char *name, struct http_response *r,
 		return;
 	}
 	if ((h = model_host_by_name(a->model, name)) == NULL) {
-		api_error(r, 404, "no such host");
+		api_error(r, 404, "no such host (ballastctl hosts lists them)");
 		return;
 	}
 	o = api_host(h, now_ms);

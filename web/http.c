@@ -369,7 +369,7 @@ http_new_tls(const char *addr, int port, const char *cert_pem,
 		snprintf(err, errlen, tls ? "cannot serve the API over TLS on %s "
 		    "port %d (port in use, or the certificate and key do not "
 		    "load or do not match)" : "cannot serve the API on %s port "
-		    "%d (in use by another program? set \"listen api\")",
+		    "%d (in use by another program? set \"listen api\" or --api)",
 		    addr, port);
 		http_free_keys(h);
 		http_guard_free(h->guard);
