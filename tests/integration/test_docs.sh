@@ -295,15 +295,16 @@ man_examples() {	# man_examples MANPAGE PREFIX: $WORK/PREFIX.N
 }
 
 # check_examples MANPAGE PREFIX SUFFIX MIN WHAT CHECK...: each example
-# (a policy statement pointed at the shipped default.policy), saved as
+# (a policy statement pointed at the shipped default.policy, /etc/ballast
+# files at keys made here), saved as
 # FILE.SUFFIX, passes CHECK... FILE.SUFFIX.
 check_examples() {
 	page=$1 pre=$2 suf=$3 min=$4 what=$5; shift 5
 	n=$(man_examples "$page" "$pre")
 	bad=""
 	for f in "$WORK/$pre".*; do
-		sed "s|^policy \".*\"|policy \"$ROOT/policies/default.policy\"|" \
-		    "$f" >"$f.$suf"
+		sed -e "s|^policy \".*\"|policy \"$ROOT/policies/default.policy\"|" \
+		    -e "s|\"/etc/ballast/|\"$WORK/etc/|g" "$f" >"$f.$suf"
 		"$@" "$f.$suf" >/dev/null 2>&1 || bad="$bad ${f##*.}"
 	done
 	check "${page##*/}: its $n example $what pass" \
@@ -311,6 +312,13 @@ check_examples() {
 	[ -z "$bad" ] || note "examples refused:$bad"
 }
 
+# the examples' key files, as an operator makes them (ballastctl keygen)
+mkdir -p "$WORK/etc"
+for k in balancer kvm-01; do
+	"$CTL" keygen "$k" --out "$WORK/etc" >/dev/null 2>&1
+done
+printf 'collector "kvm-01" key "%s"\n' \
+    "$(grep -v '^#' "$WORK/etc/kvm-01.pub")" >"$WORK/etc/collectors"
 check_examples "$MAN/ballast-balancerd.conf.5" balconf conf 3 \
     "configurations (ballast-balancerd -n)" "$BAL" -n -f
 check_examples "$MAN/ballast-collectord.8" colconf conf 2 \
