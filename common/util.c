@@ -214,3 +214,15 @@ util_sleep_ms(int64_t ms, volatile int *stop)
 		ts = rem;
 	}
 }
+
+uint64_t
+util_splitmix64(uint64_t *s)
+{
+	uint64_t	 z;
+
+	*s += 0x9e3779b97f4a7c15ULL;
+	z = *s;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}

@@ -49,6 +49,11 @@ void	util_uuid_from_name(const char *ns, const char *name,
 	    uint8_t uuid[UTIL_UUID_LEN]);
 /* 64-bit FNV-1a over a byte string. */
 uint64_t util_hash64(const void *p, size_t n);
+/*
+ * The next number of a splitmix64 stream (Steele, Lea, Flood) whose
+ * state is *s: seeded, repeatable, not for cryptographic use.
+ */
+uint64_t util_splitmix64(uint64_t *s);
 
 /* Sleeps for ms milliseconds, restarting after signals unless *stop. */
 void	util_sleep_ms(int64_t ms, volatile int *stop);
