@@ -4,7 +4,8 @@
 # stop everything they started, by PID, on exit.
 set -u
 : "${BIN:=bin}" "${TOOLS:=build/tests}"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# ROOT: the source tree (scripts outside tests/*/ set it first)
+: "${ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
 WORK=$(mktemp -d /tmp/ballast-test.XXXXXX)
 PIDS=""
 API_PORT=$((20000 + $$ % 20000))
@@ -14,13 +15,33 @@ REPORTS="tcp://127.0.0.1:$REPORTS_PORT"
 TRACES="$ROOT/tests/data/bitbrains-rnd-2013-07-week1-60vm.tar.gz"
 FAILS=0
 
+EXIT_HOOKS=""
+
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
 	sleep 0.3
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	eval "$EXIT_HOOKS"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
+
+# at_exit COMMAND: run on exit once the daemons are stopped, before
+# $WORK is removed (an unmount, say)
+at_exit() { EXIT_HOOKS="$EXIT_HOOKS
+$*"; }
+
+# kill_pid SIGNAL PID: signals one of our daemons, waits until it is
+# gone and forgets it (so its PID, reused, is never signalled again)
+kill_pid() {
+	kill "-$1" "$2" 2>/dev/null
+	wait_for 10 sh -c "! kill -0 $2 2>/dev/null"
+	wait "$2" 2>/dev/null
+	PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$2" | tr '\n' ' ')
+}
+
+# rss_kb PID: its resident set size in KiB
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
