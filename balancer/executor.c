@@ -396,6 +396,26 @@ executor_vm_busy(const struct executor *ex, const uint8_t vm[16])
 }
 
 unsigned
+executor_vm_failures(const struct executor *ex, const uint8_t vm[16],
+    const uint8_t src[16])
+{
+	const struct migration	*m;
+	unsigned		 n = 0;
+	size_t			 i;
+
+	for (i = ex->n; i > 0; i--) {
+		m = &ex->recs[i - 1];
+		if (memcmp(m->vm, vm, 16) != 0)
+			continue;
+		if (m->state == MIG_DONE)
+			break;
+		if (m->state == MIG_FAILED && memcmp(m->src, src, 16) == 0)
+			n++;
+	}
+	return n;
+}
+
+unsigned
 executor_host_busy(const struct executor *ex, const uint8_t host[16])
 {
 	unsigned n = 0;
