@@ -37,11 +37,6 @@ migrating() { get /api/v1/migrations | jq -e 'length > 0' >/dev/null; }
 check "the planner starts migrating" wait_for 30 migrating
 
 in_flight() { jq '[.vms[] | select(.migrating)] | length' "$WORK/sim.status"; }
-views_agree() {
-	get /api/v1/vms > "$WORK/vms.json" &&
-	    python3 "$ROOT/tests/faults/views.py" placement "$WORK/sim.status" \
-	    "$WORK/vms.json" > "$WORK/why" 2>&1
-}
 delays=$(awk -v s="$seed" -v n="$ROUNDS" 'BEGIN { srand(s);
     for (i = 0; i < n; i++) printf "%.1f ", 1 + 6 * rand() }')
 hits=0 disagree=0 twice=0 round=0

@@ -10,6 +10,9 @@ views.py placement SIM_STATUS VMS_JSON
 views.py commands SIM_STATUS MAX_RECEIVED
     no command carried out twice; none delivered more than MAX_RECEIVED
     times (the first send and the executor's resends)
+views.py outcomes SIM_STATUS MIGRATIONS_JSON
+    every migration that has ended in the simulator ended the same way
+    in the balancer
 views.py reconciled SIM_STATUS MIGRATIONS_JSON EPOCH
     every migration of an earlier epoch has ended in the balancer, as
     it ended in the simulator: done where the simulator moved the VM,
@@ -61,11 +64,13 @@ WANT = {"done": ("done",), "failed": ("failed", "refused"),
         "cancelled": ("aborted",), "refused": ("failed",)}
 
 
-def reconciled(sim, migs, epoch):
+def reconciled(sim, migs, epoch, ended_only=False):
     bad = []
     cmds = {c["id"]: c for c in sim["commands"]}
     for m in migs:
         if m["id"] >> 32 >= epoch:
+            continue
+        if ended_only and cmds.get(m["id"], {}).get("state") not in WANT:
             continue
         c = cmds.get(m["id"])
         if c is None:
@@ -88,6 +93,8 @@ def main():
         bad = placement(sim, load(sys.argv[3]))
     elif what == "commands":
         bad = commands(sim, int(sys.argv[3]))
+    elif what == "outcomes":
+        bad = reconciled(sim, load(sys.argv[3]), 1 << 31, True)
     else:
         bad = reconciled(sim, load(sys.argv[3]), int(sys.argv[4]))
     for b in bad[:10]:

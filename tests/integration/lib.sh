@@ -90,6 +90,15 @@ s.sendall(b"PING\n")
 sys.exit(0 if s.recv(64).startswith(b"0 PONG") else 1)' "$RRDC_SOCK" 2>/dev/null
 }
 
+# views_agree: the simulator's own view (start_sim ... --status
+# $WORK/sim.status) and the balancer's API place every VM on exactly one
+# host, the same one (tests/faults/views.py); the reasons in $WORK/why
+views_agree() {
+	get /api/v1/vms > "$WORK/vms.json" &&
+	    python3 "$ROOT/tests/faults/views.py" placement "$WORK/sim.status" \
+	    "$WORK/vms.json" > "$WORK/why" 2>&1
+}
+
 api_up() { curl -fsS "$API/api/v1/status" >/dev/null 2>&1; }
 get() { curl -fsS --max-time 5 "$API$1"; }
 status_field() { get /api/v1/status | jq -r ".$1"; }
