@@ -110,6 +110,7 @@ exec_journal(struct executor *ex, const struct migration *m)
 {
 	json_t	*o;
 	char	*line;
+	size_t	 len;
 	int	 rc = 0;
 
 	exec_assert(m);
@@ -120,8 +121,12 @@ exec_journal(struct executor *ex, const struct migration *m)
 	json_decref(o);
 	if (line == NULL)
 		return -ENOMEM;
-	if (fprintf(ex->journal, "%s\n", line) < 0 || fflush(ex->journal) != 0 ||
-	    fdatasync(fileno(ex->journal)) != 0)
+	/* whole lines or nothing: a line cut short by a full disk would
+	   take the next one with it when the journal is read back */
+	len = strlen(line);
+	line[len] = '\n';	/* json_dumps leaves room: we overwrite the NUL */
+	rc = util_append_whole(fileno(ex->journal), line, len + 1);
+	if (rc == 0 && fdatasync(fileno(ex->journal)) != 0)
 		rc = errno ? -errno : -EIO;
 	free(line);
 	return rc;
