@@ -17,21 +17,9 @@ fi
 mkdir -p "$WORK/state"
 mount -t tmpfs -o size=48m tmpfs "$WORK/state" || { notok "mount a 48 MiB tmpfs"; finish; }
 at_exit "umount '$WORK/state'"
-python3 "$ROOT/tests/faults/churn_traces.py" "$WORK/traces" 4
-cat > "$WORK/churn.policy" <<'POL'
-mode automatic
-interval 5s
-hot cpu above 85% for 0s
-cool cpu below 70% for 0s
-migration {
-	bandwidth 64MiB/s
-	per-pass 4
-	cooldown 0s
-}
-POL
+churn_policy 64MiB/s
 start_balancer -p "$WORK/churn.policy"
-start_sim --traces "$WORK/traces" --hosts 4 --host-cpus 4 --step 30 \
-    --speed 30 --status "$WORK/sim.status"
+start_churn 4 16 30
 migrated() { get /api/v1/migrations | jq -e '[.[] | select(.state == "done")] | length > 0' >/dev/null; }
 check "migrations run before the disk fills" wait_for 40 migrated
 

@@ -9,22 +9,9 @@
 # planner gives that move up.
 . "$(dirname "$0")/../integration/lib.sh"
 RETRIES=1
-python3 "$ROOT/tests/faults/churn_traces.py" "$WORK/traces" 2 32
-cat > "$WORK/churn.policy" <<POL
-mode automatic
-interval 5s
-hot cpu above 85% for 0s
-cool cpu below 70% for 0s
-migration {
-	bandwidth 64MiB/s
-	per-pass 4
-	cooldown 0s
-	retries $RETRIES
-}
-POL
+churn_policy 64MiB/s "retries $RETRIES"
 start_balancer -p "$WORK/churn.policy"
-start_sim --traces "$WORK/traces" --hosts 8 --host-cpus 4 --step 30 \
-    --speed 60 --status "$WORK/sim.status" --fail-migrations 30 --seed 3
+start_churn 2 32 60 --fail-migrations 30 --seed 3
 ended() { jq '.migrations_done + .migrations_failed' "$WORK/sim.status" 2>/dev/null || echo 0; }
 enough() { [ "$(ended)" -ge 30 ] && [ "$(jq .migrations_injected "$WORK/sim.status")" -ge 5 ]; }
 check "30 migrations end in the simulator, 5 or more failed on purpose" wait_for 120 enough

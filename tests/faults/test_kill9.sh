@@ -17,22 +17,9 @@ ROUNDS=20
 seed=${FAULT_SEED:-$$}
 note "random seed $seed (FAULT_SEED=$seed reproduces the kill points)"
 
-python3 "$ROOT/tests/faults/churn_traces.py" "$WORK/traces" 1
-cat > "$WORK/churn.policy" <<'POL'
-mode automatic
-interval 5s
-hot cpu above 85% for 0s
-cool cpu below 70% for 0s
-migration {
-	bandwidth 16MiB/s
-	per-pass 4
-	cooldown 0s
-	timeout 1m
-}
-POL
+churn_policy 16MiB/s "timeout 1m"
 start_balancer -p "$WORK/churn.policy"
-start_sim --traces "$WORK/traces" --hosts 4 --host-cpus 4 --step 30 \
-    --speed 30 --status "$WORK/sim.status"
+start_churn 1 16 30
 migrating() { get /api/v1/migrations | jq -e 'length > 0' >/dev/null; }
 check "the planner starts migrating" wait_for 30 migrating
 

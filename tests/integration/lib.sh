@@ -90,6 +90,32 @@ s.sendall(b"PING\n")
 sys.exit(0 if s.recv(64).startswith(b"0 PONG") else 1)' "$RRDC_SOCK" 2>/dev/null
 }
 
+# churn_policy BANDWIDTH [SETTING...]: $WORK/churn.policy, automatic,
+# a pass every 5 s, hot above 85 % (cool below 70 %) at once, no
+# cooldown, migrations at BANDWIDTH, plus SETTINGs of the migration block
+churn_policy() {
+	bw=$1; shift
+	{
+		printf 'mode automatic\ninterval 5s\nhot cpu above 85%% for 0s\n'
+		printf 'cool cpu below 70%% for 0s\nmigration {\n'
+		printf '\tbandwidth %s\n\tper-pass 4\n\tcooldown 0s\n' "$bw"
+		for x in "$@"; do printf '\t%s\n' "$x"; done
+		printf '}\n'
+	} > "$WORK/churn.policy"
+}
+
+# start_churn SEED VMS SPEED [ballast-sim options...]: the simulator on
+# a cluster that keeps a planner migrating (tests/faults/churn_traces.py):
+# VMS VMs on VMS / 4 hosts of 4 CPUs, a report per host every 30 / SPEED
+# s, its own view in $WORK/sim.status
+start_churn() {
+	python3 "$ROOT/tests/faults/churn_traces.py" "$WORK/traces" "$1" "$2"
+	n=$(($2 / 4)) sp=$3
+	shift 3
+	start_sim --traces "$WORK/traces" --hosts "$n" --host-cpus 4 --step 30 \
+	    --speed "$sp" --status "$WORK/sim.status" "$@"
+}
+
 # views_agree: the simulator's own view (start_sim ... --status
 # $WORK/sim.status) and the balancer's API place every VM on exactly one
 # host, the same one (tests/faults/views.py); the reasons in $WORK/why
