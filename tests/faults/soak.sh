@@ -46,5 +46,7 @@ note "$(jq -c '{reports_received, reports_lost}' "$WORK/status.json"); $mig migr
 check "every report received, none lost" jq -e --argjson n "$((steps * SOAK_HOSTS))" \
     '.reports_received == $n and .reports_lost == 0' "$WORK/status.json"
 check "the planner ran: migrations in the month" [ "$mig" -gt 0 ]
+check "the history went through rrdcached: an RRD file per host" \
+    [ "$(ls "$WORK/state/rrd/hosts" | grep -c '\.rrd$')" -eq "$SOAK_HOSTS" ]
 check "RSS at the end ($rss_end KiB) within 10 % of day 1 ($rss_day KiB)" \
     [ "$rss_end" -le $((rss_day + rss_day / 10)) ]

@@ -65,5 +65,7 @@ recovered=$(jq '[.[] | select(.error | test("restarted while it was in flight"))
 aborted=$(jq '[.[] | select(.error | test("restarted before sending"))] | length' "$WORK/migs.json")
 note "$recovered migrations recovered from the journal after a restart, $aborted planned but not sent (aborted, never sent)"
 check "the journal recovered migrations in flight" [ "$recovered" -gt 0 ]
+note "reports: lost $(status_field reports_lost), late $(status_field reports_late), duplicate $(status_field reports_duplicate) (since the last start)"
+check "no report lost across the 20 kills" [ "$(status_field reports_lost)" = 0 ]
 check "the journal and the audit log parse" sh -c "jq -s . '$WORK/state/migrations.journal' >/dev/null && jq -s . '$WORK/state/audit.log' >/dev/null"
 finish
