@@ -61,8 +61,7 @@ audit_log(struct audit *a, const char *event, json_t *obj)
 		return -ENOMEM;
 	len = strlen(line);
 	line[len] = '\n';	/* json_dumps leaves room: we overwrite the NUL */
-	if (write(a->fd, line, len + 1) != (ssize_t)(len + 1))
-		rc = errno ? -errno : -EIO;
+	rc = util_append_whole(a->fd, line, len + 1);
 	free(line);
 	return rc;
 }

@@ -19,7 +19,8 @@ void		 audit_close(struct audit *);
 /*
  * Writes one line: event and the fields of obj (which it takes over;
  * obj may be NULL).  A NULL audit is allowed and writes nothing.
- * Returns 0 or -errno (a full disk: the caller logs it).
+ * Returns 0 or -errno (a full disk: the caller logs it); then nothing
+ * of the line stays in the file.
  */
 int		 audit_log(struct audit *, const char *event, json_t *obj);
 

@@ -60,6 +60,12 @@ hook_host_busy(void *arg, const uint8_t uuid[16])
 	return executor_host_busy(((struct balance *)arg)->ex, uuid);
 }
 
+static unsigned
+hook_vm_failures(void *arg, const uint8_t vm[16], const uint8_t host[16])
+{
+	return executor_vm_failures(((struct balance *)arg)->ex, vm, host);
+}
+
 static int
 hook_host_maintenance(void *arg, const char *name)
 {
@@ -455,7 +461,7 @@ void
 balance_pass(struct balance *b, const struct model *m, int64_t now_ms)
 {
 	struct plan_view_hooks	 hk = { b, hook_vm_migrating, hook_host_busy,
-	    hook_host_maintenance };
+	    hook_host_maintenance, hook_vm_failures };
 	int64_t			 now = util_now_real_ms();
 	char			 err[128];
 	size_t			 i;

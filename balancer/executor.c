@@ -110,6 +110,7 @@ exec_journal(struct executor *ex, const struct migration *m)
 {
 	json_t	*o;
 	char	*line;
+	size_t	 len;
 	int	 rc = 0;
 
 	exec_assert(m);
@@ -120,8 +121,12 @@ exec_journal(struct executor *ex, const struct migration *m)
 	json_decref(o);
 	if (line == NULL)
 		return -ENOMEM;
-	if (fprintf(ex->journal, "%s\n", line) < 0 || fflush(ex->journal) != 0 ||
-	    fdatasync(fileno(ex->journal)) != 0)
+	/* whole lines or nothing: a line cut short by a full disk would
+	   take the next one with it when the journal is read back */
+	len = strlen(line);
+	line[len] = '\n';	/* json_dumps leaves room: we overwrite the NUL */
+	rc = util_append_whole(fileno(ex->journal), line, len + 1);
+	if (rc == 0 && fdatasync(fileno(ex->journal)) != 0)
 		rc = errno ? -errno : -EIO;
 	free(line);
 	return rc;
@@ -393,6 +398,26 @@ executor_vm_busy(const struct executor *ex, const uint8_t vm[16])
 		if (!mig_ended(&ex->recs[i]) && memcmp(ex->recs[i].vm, vm, 16) == 0)
 			return 1;
 	return 0;
+}
+
+unsigned
+executor_vm_failures(const struct executor *ex, const uint8_t vm[16],
+    const uint8_t src[16])
+{
+	const struct migration	*m;
+	unsigned		 n = 0;
+	size_t			 i;
+
+	for (i = ex->n; i > 0; i--) {
+		m = &ex->recs[i - 1];
+		if (memcmp(m->vm, vm, 16) != 0)
+			continue;
+		if (m->state == MIG_DONE)
+			break;
+		if (m->state == MIG_FAILED && memcmp(m->src, src, 16) == 0)
+			n++;
+	}
+	return n;
 }
 
 unsigned

@@ -103,6 +103,12 @@ void		 executor_configure(struct executor *, unsigned retries,
 		    unsigned max_downtime_ms);
 
 int		 executor_vm_busy(const struct executor *, const uint8_t vm[16]);
+/*
+ * Failed migrations of vm from host src since its last one that was
+ * done (among the migrations kept): what the policy's retries bound.
+ */
+unsigned	 executor_vm_failures(const struct executor *,
+		    const uint8_t vm[16], const uint8_t src[16]);
 unsigned	 executor_host_busy(const struct executor *, const uint8_t host[16]);
 
 /* Recent migrations, newest first (at most EXECUTOR_KEEP). */

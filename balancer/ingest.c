@@ -453,6 +453,22 @@ ingest_peer_addr(struct ingest *in, const uint8_t uuid[16])
 	model_set_host_addr(in->model, uuid, in->peer);
 }
 
+/* A host's clock that went back: logged, for the model restarts rates. */
+static void
+ingest_clock(struct ingest *in, const wire_report *r)
+{
+	const struct model_host	*h = model_host_by_uuid(in->model,
+				    r->host_uuid.data);
+
+	if (h == NULL || h->reports == 0 || r->sample_time_ms >= h->sample_time_ms)
+		return;
+	log_warnx("host %s: its clock went back %.1f s (sample time %llu after "
+	    "%llu): its VMs' rates restart from this report", r->host_name,
+	    (double)(h->sample_time_ms - r->sample_time_ms) / 1000.0,
+	    (unsigned long long)r->sample_time_ms,
+	    (unsigned long long)h->sample_time_ms);
+}
+
 static void
 ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 {
@@ -476,6 +492,7 @@ ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 	in->dirty = 1;
 	if (!ingest_sequence(in, p, r))
 		return;
+	ingest_clock(in, r);
 	rc = model_apply_report(in->model, r, in->replay ?
 	    (int64_t)r->sample_time_ms : now_ms);
 	if (rc == -EEXIST) {

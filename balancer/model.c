@@ -323,8 +323,10 @@ model_vm_update(struct model *m, struct model_vm *vm, struct model_host *h,
 			vm->resets++;
 			m->st.vm_resets++;
 		}
-	} else if (!baseline)
+	} else if (!baseline && t_ms == vm->c_time_ms)
 		return;		/* same sample time: keep the old baseline */
+	/* else a clock that went back: this sample is the new baseline,
+	   or the first rates after it would span the jump */
 	vm->c = cur;
 	vm->c_time_ms = t_ms;
 }
@@ -408,6 +410,8 @@ model_apply_report(struct model *m, const wire_report *r, int64_t now_ms)
 	h->mem_bytes = r->capacity->memory_bytes;
 	h->nic_bps = r->capacity->nic_bps;
 	h->seq = r->seq;
+	if (h->reports > 0 && r->sample_time_ms < h->sample_time_ms)
+		m->st.clock_back++;
 	h->sample_time_ms = r->sample_time_ms;
 	h->interval_ms = r->interval_ms;
 	h->last_ms = now_ms;

@@ -116,6 +116,8 @@ struct model_stats {
 	uint64_t	 vms_refused;	/* over max_vms */
 	uint64_t	 name_conflicts; /* a second host uuid with a known name */
 	uint64_t	 stale_transitions;
+	uint64_t	 clock_back;	/* reports older than the host's last:
+					   its VMs' rates restart from them */
 };
 
 struct model;

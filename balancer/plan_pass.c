@@ -382,6 +382,9 @@ pass_why_stay(const struct pass *ps, size_t vm, int evacuating)
 	if (!evacuating && v->since_move_s >= 0 &&
 	    v->since_move_s < (int64_t)pol->cooldown_s)
 		return "in its cooldown after a recent move";
+	if (!evacuating && v->failures > pol->retries)
+		return "its migrations from this host failed more often than "
+		    "the policy's retries allow: given up";
 	if (ps->busy[ps->place[vm]] >= pol->per_host)
 		return "its host already runs its concurrent migrations";
 	if (precopy_predict(v->mem, v->dirty_bps, (double)pol->bandwidth,

@@ -98,6 +98,8 @@ plan_view_vm(struct plan_view *pv, struct plan_vm *pm, const struct model_vm *vm
 	pm->dirty_bps = (double)vm->dirty_bps;
 	pm->since_move_s = vm->moved_ms ? (now_ms - vm->moved_ms) / 1000 : -1;
 	pm->prev_host = plan_view_host_index(pv, vm->from_host);
+	if (hk != NULL && hk->vm_failures != NULL)
+		pm->failures = hk->vm_failures(hk->arg, vm->uuid, h->uuid);
 	pm->movable = vm->has_rates && !h->stale &&
 	    vm->state == BALLAST__V1__VM_STATE__VM_STATE_RUNNING &&
 	    !(hk != NULL && hk->vm_migrating != NULL &&

@@ -27,6 +27,10 @@ struct plan_view_hooks {
 	unsigned	(*host_busy)(void *arg, const uint8_t uuid[16]);
 	/* has the operator put this host in maintenance? */
 	int		(*host_maintenance)(void *arg, const char *name);
+	/* failed migrations of this VM from this host since it last moved
+	   (NULL: none) */
+	unsigned	(*vm_failures)(void *arg, const uint8_t vm[16],
+			    const uint8_t host[16]);
 };
 
 struct plan_view {

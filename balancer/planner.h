@@ -64,6 +64,8 @@ struct plan_vm {
 	int64_t		 since_move_s;	/* -1: never moved */
 	size_t		 prev_host;	/* before its last move, or PLAN_NONE */
 	int		 movable;	/* running, reporting, not migrating */
+	unsigned	 failures;	/* failed migrations from its host since
+					   it last moved */
 };
 
 /* Traffic between two VMs, bytes/s both ways (for keep-together). */

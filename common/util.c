@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -243,4 +244,33 @@ util_sleep_ms(int64_t ms, volatile int *stop)
 			return;
 		ts = rem;
 	}
+}
+
+uint64_t
+util_splitmix64(uint64_t *s)
+{
+	uint64_t	 z;
+
+	*s += 0x9e3779b97f4a7c15ULL;
+	z = *s;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+int
+util_append_whole(int fd, const void *buf, size_t len)
+{
+	off_t	 end = lseek(fd, 0, SEEK_END);
+	ssize_t	 n;
+	int	 rc;
+
+	errno = 0;
+	n = write(fd, buf, len);
+	if (n == (ssize_t)len)
+		return 0;
+	rc = n < 0 && errno ? -errno : -ENOSPC;
+	if (n > 0 && end >= 0 && ftruncate(fd, end) == -1)
+		rc = -errno;
+	return rc;
 }

@@ -60,6 +60,20 @@ uint64_t util_hash64(const void *p, size_t n);
  */
 int	util_secret_equal(const char *want, const char *got);
 
+/*
+ * The next number of a splitmix64 stream (Steele, Lea, Flood) whose
+ * state is *s: seeded, repeatable, not for cryptographic use.
+ */
+uint64_t util_splitmix64(uint64_t *s);
+
+/*
+ * Appends len bytes to the end of fd (its only writer) as one piece: a
+ * short write (a full disk) is cut off again, so that the file never
+ * keeps part of them (a log line that the next one would be glued to).
+ * Returns 0 or -errno (-ENOSPC for a short write).
+ */
+int	util_append_whole(int fd, const void *buf, size_t len);
+
 /* Sleeps for ms milliseconds, restarting after signals unless *stop. */
 void	util_sleep_ms(int64_t ms, volatile int *stop);
 

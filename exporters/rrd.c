@@ -168,7 +168,8 @@ rrdx_create(const char *path, enum rrdx_kind k, time_t start, char *err,
 	    (int)(n + NRRAS), argv) == 0)
 		return 0;
 	rc = errno ? -errno : -EIO;
-	snprintf(err, errlen, "cannot create %s: %s", path, rrd_get_error());
+	snprintf(err, errlen, "cannot create %s: %s", path,
+	    *rrd_get_error() ? rrd_get_error() : strerror(-rc));
 	rrd_clear_error();
 	unlink(path);		/* a partial file, on a full disk */
 	return rc;

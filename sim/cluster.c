@@ -179,6 +179,7 @@ sim_cluster_init(struct sim_cluster *c, const struct trace_set *ts,
 		    c->hosts[i].uuid);
 	}
 	c->nvms = ts->nvms;
+	c->rng = c->p.fail_seed;
 	c->t0_ms = c->t_ms = ts->slot0 * (int64_t)ts->slot_s * 1000;
 	for (i = 0; i < c->nvms; i++) {
 		c->vms[i].tv = &ts->vms[i];
@@ -287,6 +288,14 @@ sim_migration_step(struct sim_cluster *c, struct sim_vm *vm, double dt,
 		sim_event_set(ev, vm, BALLAST__V1__COMMAND_STATE__CMD_STATE_RUNNING,
 		    NULL);
 		return 0;
+	}
+	if (m->inject_fail) {
+		sim_event_set(ev, vm, BALLAST__V1__COMMAND_STATE__CMD_STATE_FAILED,
+		    "injected failure (--fail-migrations); the VM keeps "
+		    "running on the source");
+		c->migrations_failed++;
+		c->migrations_injected++;
+		return 1;
 	}
 	failed = m->downtime_s < 0;
 	if (failed) {
@@ -494,6 +503,8 @@ sim_cluster_migrate(struct sim_cluster *c, size_t src,
 		return sim_refuse(ev, cmd->id, src,
 		    "the deadline has already passed");
 	}
+	mig->inject_fail = c->p.fail_pct > 0 &&
+	    util_splitmix64(&c->rng) % 100 < c->p.fail_pct;
 	if (m->deadline_ms != 0)
 		mig->deadline_s = ((double)m->deadline_ms - (double)c->t_ms) / 1000.0;
 	vm->mig = mig;

@@ -41,6 +41,8 @@ struct sim_params {
 	const char	*placement_text;	/* SIM_PLACE_FILE: its contents */
 	const char	*placement_name;	/* its name, for messages */
 	const char	*cluster;		/* default "sim" */
+	unsigned	 fail_pct;		/* migrations that fail, 0..100 */
+	uint64_t	 fail_seed;		/* which ones: a splitmix64 seed */
 };
 
 struct sim_counters {
@@ -57,6 +59,7 @@ struct sim_migration {
 	double		 elapsed_s;
 	uint64_t	 bytes;		/* to copy in all */
 	double		 deadline_s;	/* 0: none; relative to start */
+	int		 inject_fail;	/* fails at its end (fail_pct) */
 };
 
 struct sim_vm {
@@ -102,6 +105,8 @@ struct sim_cluster {
 	int64_t			 t_ms;		/* simulated time */
 	int64_t			 t0_ms;		/* start of the trace */
 	uint64_t		 migrations_done, migrations_failed;
+	uint64_t		 migrations_injected;	/* failed by fail_pct */
+	uint64_t		 rng;		/* fail_pct's stream */
 };
 
 /*
@@ -135,7 +140,9 @@ size_t	sim_cluster_report(const struct sim_cluster *, size_t h,
 
 /*
  * Starts a migration ordered on host `src`.  A repeated command id is
- * the caller's to catch.  Returns 0 with ev set to ACCEPTED, or -EINVAL
+ * the caller's to catch.  With p.fail_pct, that share of the accepted
+ * migrations (drawn from p.fail_seed) runs its course and then FAILS,
+ * the VM staying on the source.  Returns 0 with ev set to ACCEPTED, or -EINVAL
  * with ev set to REFUSED and the reason (VM not on this host, already
  * migrating, unknown destination, destination is the source, not
  * enough memory on the destination).

@@ -16,6 +16,7 @@
 #include "cluster.h"
 #include "log.h"
 #include "publisher.h"
+#include "simstat.h"
 #include "synth.h"
 #include "conf_file.h"
 #include "simtraffic.h"
@@ -49,16 +50,15 @@ struct sim_opts {
 	const char	*key;		/* one secret key for every host */
 	const char	*keys;		/* or a folder of NAME.key, one a host */
 	int		 insecure;
+	uint64_t	 max_steps;	/* --steps: 0 = no limit */
+	const char	*status;	/* --status FILE, or NULL */
+	int64_t		 jump_after_ms;	/* --clock-jump: when (real time) */
+	int64_t		 jump_ms;	/* by how much; 0 = never */
 	struct sim_params p;
 	struct sim_mute	 mutes[MAX_MUTES];
 	size_t		 nmutes;
 	const char	*traffic;	/* --traffic FILE */
 	size_t		 traffic_synth;	/* --traffic-synth N pairs */
-};
-
-struct sim_cmd {
-	uint64_t	 id;
-	struct sim_event ev;
 };
 
 /* The daemon-wide state, passed explicitly. */
@@ -69,7 +69,7 @@ struct sim {
 	void		*zctx;
 	struct pub	**pubs;
 	int		*muted;
-	struct sim_cmd	 cmds[CMD_MEMORY];
+	struct simstat_cmd cmds[CMD_MEMORY];
 	size_t		 ncmds;
 	wire_vm		*vms;
 	wire_vm		**vmp;
@@ -85,6 +85,8 @@ struct sim {
 	struct log_complaint handshake;
 	uint64_t	 hs_failed;	/* handshake failures logged so far */
 	struct log_complaint stalled;	/* replay without acknowledgements */
+	struct log_complaint status_fail;	/* --status cannot be written */
+	int		 jumped;	/* --clock-jump has happened */
 };
 
 static volatile sig_atomic_t	 got_stop;
@@ -117,7 +119,8 @@ usage(FILE *f)
 "  --max-downtime MS    default maximum downtime of a migration (default 300)\n"
 "  --connect ENDPOINT   the balancer (default tcp://127.0.0.1:8471)\n"
 "  --cluster NAME       cluster name in reports (default sim)\n"
-"  --seed N             synthetic generator seed (default 1)\n"
+"  --seed N             seed of the synthetic generator and of\n"
+"                       --fail-migrations (default 1)\n"
 "  --duration SECONDS   stop after this many real seconds (default: run on)\n"
 "  --once               stop at the end of the traces instead of looping\n"
 "  --replay             lockstep with ballast-balancerd --replay: the next\n"
@@ -133,6 +136,14 @@ usage(FILE *f)
 "  --key FILE           CURVE: the secret key every simulated host uses\n"
 "  --keys DIR           CURVE: DIR/NAME.key for each host NAME instead\n"
 "  --insecure           allow plain TCP to an address other than loopback\n"
+"  --steps N            stop after N steps (default: run on)\n"
+"  --status FILE        write the simulator's own view (each VM's host, each\n"
+"                       command's deliveries and executions) as JSON to FILE\n"
+"                       after every step and command\n"
+"  --fail-migrations PCT  fail PCT %% of the accepted migrations at their end,\n"
+"                       (default 0)\n"
+"  --clock-jump SECONDS:DELTA  after SECONDS real seconds every host's clock\n"
+"                       (sample_time_ms) moves by DELTA seconds, e.g. 30:-3600\n"
 "  -v, --verbose        debug logging\n"
 "  -h, --help           this text\n"
 "      --version        print the version\n");
@@ -154,6 +165,26 @@ parse_mute(struct sim_opts *o, const char *s)
 	memcpy(o->mutes[o->nmutes].host, s, n);
 	o->mutes[o->nmutes].host[n] = '\0';
 	o->mutes[o->nmutes++].after_ms = (int64_t)(sec * 1000);
+	return 0;
+}
+
+/* --clock-jump SECONDS:DELTA */
+static int
+parse_jump(struct sim_opts *o, const char *s)
+{
+	const char	*colon = strchr(s, ':');
+	char		 when[32];
+	double		 after, delta;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(when))
+		return -1;
+	memcpy(when, s, (size_t)(colon - s));
+	when[colon - s] = '\0';
+	if (util_parse_double(when, 0, 1e9, &after) < 0 ||
+	    util_parse_double(colon + 1, -1e9, 1e9, &delta) < 0 || delta == 0)
+		return -1;
+	o->jump_after_ms = (int64_t)(after * 1000);
+	o->jump_ms = (int64_t)(delta * 1000);
 	return 0;
 }
 
@@ -224,6 +255,18 @@ parse_opt(struct sim_opts *o, int ch, const char *arg)
 	case 'X': if (parse_count("--traffic-synth", arg, 1, 1000000, &n))
 			return -1;
 		o->traffic_synth = (size_t)n; return 0;
+	case 'n': if (parse_count("--steps", arg, 1, INT64_MAX, &n)) return -1;
+		o->max_steps = (uint64_t)n; return 0;
+	case 'U': o->status = arg; return 0;
+	case 'F': if (parse_count("--fail-migrations", arg, 0, 100, &n))
+			return -1;
+		o->p.fail_pct = (unsigned)n; return 0;
+	case 'J':
+		if (parse_jump(o, arg) == 0)
+			return 0;
+		fprintf(stderr, "ballast-sim: --clock-jump wants SECONDS:DELTA, "
+		    "DELTA not 0\n");
+		return -1;
 	case 'M':
 		if (parse_mute(o, arg) == 0)
 			return 0;
@@ -271,6 +314,10 @@ parse_args(struct sim_opts *o, int argc, char *argv[])
 		{ "key", required_argument, NULL, 'K' },
 		{ "keys", required_argument, NULL, 'Y' },
 		{ "insecure", no_argument, NULL, 'I' },
+		{ "steps", required_argument, NULL, 'n' },
+		{ "status", required_argument, NULL, 'U' },
+		{ "fail-migrations", required_argument, NULL, 'F' },
+		{ "clock-jump", required_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'W' },
@@ -523,7 +570,7 @@ send_event(struct sim *s, const struct sim_event *ev)
 }
 
 /* Remembers the latest status of a command (bounded, see CMD_MEMORY). */
-static struct sim_cmd *
+static struct simstat_cmd *
 cmd_slot(struct sim *s, uint64_t id, int create)
 {
 	size_t	 i;
@@ -548,7 +595,7 @@ static void
 cancel(struct sim *s, const Ballast__V1__Command *cmd, struct sim_event *ev)
 {
 	struct sim_event	 mev;
-	struct sim_cmd		*mig;
+	struct simstat_cmd	*mig;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->cmd_id = cmd->id;
@@ -567,14 +614,27 @@ cancel(struct sim *s, const Ballast__V1__Command *cmd, struct sim_event *ev)
 }
 
 static void
+write_status(struct sim *s)
+{
+	struct simstat_counts	 n = { s->steps, s->reports };
+	char			 err[512];
+
+	if (s->o.status != NULL && simstat_write(s->o.status, &s->c, s->cmds,
+	    s->ncmds, &n, err, sizeof(err)) < 0)
+		log_complain(&s->status_fail, 30000, "%s", err);
+}
+
+static void
 on_command(void *arg, const Ballast__V1__Command *cmd)
 {
 	struct sim	*s = arg;
-	struct sim_cmd	*known = cmd_slot(s, cmd->id, 0);
+	struct simstat_cmd *known = cmd_slot(s, cmd->id, 0);
 	struct sim_event ev;
 
 	if (known != NULL) {		/* idempotent: answer, never redo */
+		known->received++;
 		send_event(s, &known->ev);
+		write_status(s);
 		return;
 	}
 	if (cmd->epoch < s->epoch) {	/* fencing, as collector/cmds.h */
@@ -595,12 +655,16 @@ on_command(void *arg, const Ballast__V1__Command *cmd)
 		sim_cluster_migrate(&s->c, s->cur_host, cmd, &ev);
 	else
 		cancel(s, cmd, &ev);
-	cmd_slot(s, cmd->id, 1)->ev = ev;
+	known = cmd_slot(s, cmd->id, 1);
+	known->ev = ev;
+	known->epoch = cmd->epoch;
+	known->received = known->executed = 1;
 	log_info("command %llu on %s: %s%s%s", (unsigned long long)cmd->id,
 	    s->c.hosts[s->cur_host].name,
 	    ev.state == BALLAST__V1__COMMAND_STATE__CMD_STATE_REFUSED ?
 	    "refused" : "accepted", ev.error[0] ? ": " : "", ev.error);
 	send_event(s, &ev);
+	write_status(s);
 }
 
 static void
@@ -610,7 +674,7 @@ step(struct sim *s, int64_t elapsed_ms)
 	Ballast__V1__HostCapacity cap;
 	Ballast__V1__HostCounters cnt;
 	wire_report		 r;
-	struct sim_cmd		*known;
+	struct simstat_cmd	*known;
 	size_t			 i, j, n;
 
 	/* one event per migration at most: room for every VM */
@@ -621,6 +685,11 @@ step(struct sim *s, int64_t elapsed_ms)
 		if ((known = cmd_slot(s, ev[i].cmd_id, 0)) != NULL)
 			known->ev = ev[i];
 		send_event(s, &ev[i]);
+	}
+	if (s->o.jump_ms != 0 && !s->jumped && elapsed_ms >= s->o.jump_after_ms) {
+		s->jumped = 1;
+		log_info("every host's clock moves by %+lld s (--clock-jump)",
+		    (long long)(s->o.jump_ms / 1000));
 	}
 	for (i = 0; i < s->c.p.hosts; i++) {
 		for (j = 0; j < s->o.nmutes && !s->muted[i]; j++)
@@ -637,6 +706,9 @@ step(struct sim *s, int64_t elapsed_ms)
 		if (s->tr.n > 0)
 			simtraffic_report(&s->tr, &s->c, i,
 			    (uint32_t)(s->o.step_s * 1000), s->tb, &r);
+		if (s->jumped)
+			r.sample_time_ms = (uint64_t)((int64_t)r.sample_time_ms +
+			    s->o.jump_ms);
 		/* in replay the step is the clock the balancer runs on */
 		r.interval_ms = (uint32_t)(s->o.replay ? s->o.step_s * 1000 :
 		    s->o.step_s / s->o.speed * 1000);
@@ -645,6 +717,7 @@ step(struct sim *s, int64_t elapsed_ms)
 	}
 	free(ev);
 	s->steps++;
+	write_status(s);
 }
 
 static void
@@ -752,7 +825,8 @@ run(struct sim *s)
 				pub_dispatch(s->pubs[i], on_command, s);
 		}
 		now = util_now_mono_ms();
-		if (step_due(s, now, &next, interval))
+		if ((s->o.max_steps == 0 || s->steps < s->o.max_steps) &&
+		    step_due(s, now, &next, interval))
 			step(s, now - start);
 		for (i = 0; i < h; i++)
 			pub_tick(s->pubs[i], now);
@@ -762,7 +836,8 @@ run(struct sim *s)
 			last_prog = now;
 		}
 		if ((s->o.duration_s > 0 && now - start >= s->o.duration_s * 1000) ||
-		    trace_done(s))
+		    trace_done(s) || (s->o.max_steps > 0 &&
+		    s->steps >= s->o.max_steps && (!s->o.replay || all_acked(s))))
 			break;
 	}
 	free(items);
@@ -786,6 +861,7 @@ main(int argc, char *argv[])
 	    (s.placement = read_placement(s.o.p.placement_name)) == NULL)
 		return 1;
 	s.o.p.placement_text = s.placement;
+	s.o.p.fail_seed = s.o.seed;
 	if (sim_cluster_init(&s.c, s.ts, &s.o.p, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
 		return 1;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "synth.h"
+#include "util.h"
 
 #define SYNTH_CORE_MHZ	2600.0
 #define SYNTH_KB_PER_GIB	(1024.0 * 1024.0)
@@ -40,24 +41,11 @@ struct synth_vm {
 	double		 burst_level;	/* its CPU use, MHz */
 };
 
-/* splitmix64 (Steele, Lea, Flood): one step of the stream. */
-static uint64_t
-synth_next(uint64_t *s)
-{
-	uint64_t	 z;
-
-	*s += 0x9e3779b97f4a7c15ULL;
-	z = *s;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Uniform in [0, 1). */
 static double
 synth_unif(uint64_t *s)
 {
-	return (double)(synth_next(s) >> 11) * 0x1.0p-53;
+	return (double)(util_splitmix64(s) >> 11) * 0x1.0p-53;
 }
 
 /* Uniform in [lo, hi). */
@@ -95,8 +83,8 @@ synth_vm_init(struct synth_vm *sv, struct trace_vm *vm, uint64_t seed,
 	int			 k;
 
 	sv->rng = seed ^ ((uint64_t)(i + 1) * 0xd1b54a32d192ed03ULL);
-	(void)synth_next(r);
-	vm->cores = cores[synth_next(r) % (sizeof(cores) / sizeof(cores[0]))];
+	(void)util_splitmix64(r);
+	vm->cores = cores[util_splitmix64(r) % (sizeof(cores) / sizeof(cores[0]))];
 	gib = vm->cores * (synth_unif(r) < 0.5 ? 2 : 4);
 	gib = gib < 2 ? 2 : gib > 64 ? 64 : gib;
 	vm->cpu_cap_mhz = vm->cores * SYNTH_CORE_MHZ;
@@ -125,7 +113,7 @@ synth_cpu(struct synth_vm *sv, double shape)
 
 	cpu = sv->base * shape * synth_noise(&sv->rng, sv->sigma);
 	if (sv->burst_left == 0 && synth_unif(&sv->rng) < sv->burst_p) {
-		sv->burst_left = 2 + (unsigned)(synth_next(&sv->rng) % 11);
+		sv->burst_left = 2 + (unsigned)(util_splitmix64(&sv->rng) % 11);
 		sv->burst_level = synth_range(&sv->rng, 0.7, 1.0) * sv->cap;
 	}
 	if (sv->burst_left > 0) {

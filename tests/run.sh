@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# Runs every unit test (cmocka) and integration test and prints one
+# Runs every unit test (cmocka), integration test and fault-injection
+# test (tests/faults) and prints one
 # closing line: "N passed, N failed".  Usage: tests/run.sh BUILD_DIR
 # (build-san for the sanitizer build).  Integration scripts print
 # "ok - what" / "not ok - what" lines; a script that exits non-zero
@@ -40,7 +41,7 @@ for t in "$B"/tests/test_*; do
 	fi
 done
 
-for s in tests/integration/test_*.sh; do
+for s in tests/integration/test_*.sh tests/faults/test_*.sh; do
 	[ -f "$s" ] || continue
 	name=$(basename "$s")
 	case $name in *"$only"*) ;; *) continue ;; esac

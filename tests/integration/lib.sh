@@ -4,7 +4,8 @@
 # stop everything they started, by PID, on exit.
 set -u
 : "${BIN:=bin}" "${TOOLS:=build/tests}"
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# ROOT: the source tree (scripts outside tests/*/ set it first)
+: "${ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
 WORK=$(mktemp -d /tmp/ballast-test.XXXXXX)
 PIDS=""
 API_PORT=$((20000 + $$ % 20000))
@@ -14,13 +15,33 @@ REPORTS="tcp://127.0.0.1:$REPORTS_PORT"
 TRACES="$ROOT/tests/data/bitbrains-rnd-2013-07-week1-60vm.tar.gz"
 FAILS=0
 
+EXIT_HOOKS=""
+
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
 	sleep 0.3
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	eval "$EXIT_HOOKS"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
+
+# at_exit COMMAND: run on exit once the daemons are stopped, before
+# $WORK is removed (an unmount, say)
+at_exit() { EXIT_HOOKS="$EXIT_HOOKS
+$*"; }
+
+# kill_pid SIGNAL PID: signals one of our daemons, waits until it is
+# gone and forgets it (so its PID, reused, is never signalled again)
+kill_pid() {
+	kill "-$1" "$2" 2>/dev/null
+	wait_for 10 sh -c "! kill -0 $2 2>/dev/null"
+	wait "$2" 2>/dev/null
+	PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$2" | tr '\n' ' ')
+}
+
+# rss_kb PID: its resident set size in KiB
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
@@ -67,6 +88,41 @@ s.settimeout(2)
 s.connect(sys.argv[1])
 s.sendall(b"PING\n")
 sys.exit(0 if s.recv(64).startswith(b"0 PONG") else 1)' "$RRDC_SOCK" 2>/dev/null
+}
+
+# churn_policy BANDWIDTH [SETTING...]: $WORK/churn.policy, automatic,
+# a pass every 5 s, hot above 85 % (cool below 70 %) at once, no
+# cooldown, migrations at BANDWIDTH, plus SETTINGs of the migration block
+churn_policy() {
+	bw=$1; shift
+	{
+		printf 'mode automatic\ninterval 5s\nhot cpu above 85%% for 0s\n'
+		printf 'cool cpu below 70%% for 0s\nmigration {\n'
+		printf '\tbandwidth %s\n\tper-pass 4\n\tcooldown 0s\n' "$bw"
+		for x in "$@"; do printf '\t%s\n' "$x"; done
+		printf '}\n'
+	} > "$WORK/churn.policy"
+}
+
+# start_churn SEED VMS SPEED [ballast-sim options...]: the simulator on
+# a cluster that keeps a planner migrating (tests/faults/churn_traces.py):
+# VMS VMs on VMS / 4 hosts of 4 CPUs, a report per host every 30 / SPEED
+# s, its own view in $WORK/sim.status
+start_churn() {
+	python3 "$ROOT/tests/faults/churn_traces.py" "$WORK/traces" "$1" "$2"
+	n=$(($2 / 4)) sp=$3
+	shift 3
+	start_sim --traces "$WORK/traces" --hosts "$n" --host-cpus 4 --step 30 \
+	    --speed "$sp" --status "$WORK/sim.status" "$@"
+}
+
+# views_agree: the simulator's own view (start_sim ... --status
+# $WORK/sim.status) and the balancer's API place every VM on exactly one
+# host, the same one (tests/faults/views.py); the reasons in $WORK/why
+views_agree() {
+	get /api/v1/vms > "$WORK/vms.json" &&
+	    python3 "$ROOT/tests/faults/views.py" placement "$WORK/sim.status" \
+	    "$WORK/vms.json" > "$WORK/why" 2>&1
 }
 
 api_up() { curl -fsS "$API/api/v1/status" >/dev/null 2>&1; }

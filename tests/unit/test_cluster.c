@@ -637,6 +637,50 @@ test_migration_no_convergence(void **state)
 	trace_free(ts);
 }
 
+/*
+ * fail_pct: that share of the migrations fails at its end (seeded,
+ * so the same run fails the same ones), each VM staying on its source
+ * with its counters; the rest complete.  1000 migrations at 30 %.
+ */
+static void
+test_injected_failures(void **state)
+{
+	struct trace_set	*ts;
+	struct sim_cluster	 c;
+	struct sim_params	 p;
+	struct sim_event	 ev;
+	struct mcmd		 m;
+	uint64_t		 id;
+	size_t			 from;
+
+	(void)state;
+	ts = ts_new(1, 1);
+	ts_set_all(ts, 0, TRACE_MEM_KB, (float)(1 * GIB_KB));
+	params(&p, 2, 4, 64);
+	p.fail_pct = 30;
+	p.fail_seed = 7;
+	init_ok(&c, ts, &p);
+	for (id = 1; id <= 1000; id++) {
+		from = c.vms[0].host;
+		mk_migrate(&m, &c, id, 0, 1 - from);
+		assert_int_equal(sim_cluster_migrate(&c, from, &m.cmd, &ev), 0);
+		assert_int_equal(sim_cluster_step(&c, 10000, &ev, 1), 1);
+		if (ev.state == ST_FAILED) {
+			assert_int_equal(c.vms[0].host, from);
+			assert_non_null(strstr(ev.error, "injected"));
+		} else {
+			assert_int_equal(ev.state, ST_DONE);
+			assert_int_equal(c.vms[0].host, 1 - from);
+		}
+		assert_int_equal(c.hosts[0].nvms + c.hosts[1].nvms, 1);
+	}
+	assert_int_equal(c.migrations_injected, c.migrations_failed);
+	assert_int_equal(c.migrations_done + c.migrations_failed, 1000);
+	assert_in_range(c.migrations_failed, 250, 350);
+	sim_cluster_free(&c);
+	trace_free(ts);
+}
+
 static void
 test_migration_deadline(void **state)
 {
@@ -761,6 +805,7 @@ main(void)
 		cmocka_unit_test(test_migrate_refusals),
 		cmocka_unit_test(test_migration_completes),
 		cmocka_unit_test(test_migration_no_convergence),
+		cmocka_unit_test(test_injected_failures),
 		cmocka_unit_test(test_migration_deadline),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_trace_loops),

@@ -516,6 +516,52 @@ test_status_refused_failed_cancelled(void **state)
 	model_free(md);
 }
 
+/*
+ * What the policy's retries bound: a VM's failed migrations from its
+ * host since it last moved; one that is done starts the count again,
+ * failures from another host and aborted ones do not count.
+ */
+static void
+test_vm_failures(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	struct model		*md;
+	uint8_t			 vm[16], h1[16], h2[16];
+	uint64_t		 id;
+	int			 k;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	trep_vm_uuid(1, vm);
+	host_uuid(1, h1);
+	host_uuid(2, h2);
+	assert_int_equal(executor_vm_failures(ex, vm, h1), 0);
+	for (k = 1; k <= 2; k++) {
+		id = submit(ex, 1, 1, k + 1, T0);
+		executor_tick(ex, md, T0);
+		status(ex, id, ST_FAILED, 0, "injected", T0 + 100);
+		assert_int_equal(executor_vm_failures(ex, vm, h1), k);
+	}
+	id = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	assert_int_equal(executor_cancel(ex, id, T0 + 100), 0);
+	assert_int_equal(executor_vm_failures(ex, vm, h1), 2);
+	assert_int_equal(executor_vm_failures(ex, vm, h2), 0);
+	id = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	status(ex, id, ST_DONE, 1000, NULL, T0 + 100);
+	model_free(md);
+	md = model_vm_on(1, 2, T0 + 200);
+	executor_tick(ex, md, T0 + 200);
+	assert_int_equal(mig(ex, id)->state, MIG_DONE);
+	assert_int_equal(executor_vm_failures(ex, vm, h1), 0);
+	executor_free(ex);
+	model_free(md);
+}
+
 static void
 test_status_unknown_id(void **state)
 {
@@ -1272,6 +1318,7 @@ main(void)
 		    tmp_teardown),
 		cmocka_unit_test(test_status_to_done),
 		cmocka_unit_test(test_status_refused_failed_cancelled),
+		cmocka_unit_test(test_vm_failures),
 		cmocka_unit_test(test_status_unknown_id),
 		cmocka_unit_test(test_send_failure),
 		cmocka_unit_test(test_send_timeout_retry),

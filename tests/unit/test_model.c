@@ -260,6 +260,47 @@ test_sample_gap(void **state)
 	model_free(m);
 }
 
+/*
+ * The host's clock goes back an hour: the report after the jump is the
+ * new baseline (no rate over a negative interval), the next ones give
+ * the right rate again -- not an hour's CPU over one second -- and the
+ * jump is counted.
+ */
+static void
+test_clock_back(void **state)
+{
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_vm	*v;
+	uint64_t		 t = T0_MS, back = T0_MS - 3600 * 1000;
+
+	(void)state;
+	assert_non_null(m = model_new(NULL));
+	mk_host(&h, 1, "kvm-a", 1, t, 0, 0);
+	add_vm(&h, 1, 2, 10 * SEC);
+	assert_int_equal(apply(m, &h, 1000), 0);
+	mk_host(&h, 1, "kvm-a", 2, t + 1000, 0, 0);
+	add_vm(&h, 1, 2, 11 * SEC);
+	assert_int_equal(apply(m, &h, 2000), 0);
+	assert_near(vm_get(m, 1)->r.cpu_util, 0.5, 1e-9);
+	assert_int_equal(model_stats(m)->clock_back, 0);
+
+	mk_host(&h, 1, "kvm-a", 3, back, 0, 0);
+	add_vm(&h, 1, 2, 12 * SEC);
+	assert_int_equal(apply(m, &h, 3000), 0);
+	v = vm_get(m, 1);
+	assert_int_equal(v->c_time_ms, back);
+	assert_near(v->r.cpu_util, 0.5, 1e-9);	/* the last good rate */
+	assert_int_equal(model_stats(m)->clock_back, 1);
+
+	mk_host(&h, 1, "kvm-a", 4, back + 1000, 0, 0);
+	add_vm(&h, 1, 2, 12 * SEC + SEC / 2);
+	assert_int_equal(apply(m, &h, 4000), 0);
+	assert_near(vm_get(m, 1)->r.cpu_util, 0.25, 1e-9);
+	assert_int_equal(vm_get(m, 1)->resets, 0);
+	model_free(m);
+}
+
 static void
 test_counter_reset(void **state)
 {
@@ -709,6 +750,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_and_rates),
 		cmocka_unit_test(test_sample_gap),
+		cmocka_unit_test(test_clock_back),
 		cmocka_unit_test(test_counter_reset),
 		cmocka_unit_test(test_move_new_host_first),
 		cmocka_unit_test(test_move_old_host_first),

@@ -9,7 +9,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -328,6 +332,36 @@ test_secret_equal(void **state)
 	assert_int_equal(util_secret_equal("a", "a"), 1);
 }
 
+/*
+ * util_append_whole: whole pieces at the end; a full device (/dev/full
+ * refuses every byte) gives -ENOSPC.  A write cut short half-way needs
+ * a filling file system: tests/faults/test_diskfull.sh has that.
+ */
+static void
+test_append_whole(void **state)
+{
+	char	 path[] = "/tmp/ballast-util-XXXXXX", buf[64];
+	int	 fd, full;
+	ssize_t	 n;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(util_append_whole(fd, "one\n", 4), 0);
+	assert_true(lseek(fd, 0, SEEK_SET) == 0);	/* the next goes at the end */
+	assert_int_equal(util_append_whole(fd, "two\n", 4), 0);
+	assert_true(lseek(fd, 0, SEEK_SET) == 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	assert_int_equal(n, 8);
+	buf[n] = '\0';
+	assert_string_equal(buf, "one\ntwo\n");
+	close(fd);
+	unlink(path);
+	if ((full = open("/dev/full", O_WRONLY)) >= 0) {
+		assert_int_equal(util_append_whole(full, "x\n", 2), -ENOSPC);
+		close(full);
+	}
+}
+
 int
 main(void)
 {
@@ -340,6 +374,7 @@ main(void)
 		cmocka_unit_test(test_uuid_from_name_and_hash),
 		cmocka_unit_test(test_clocks),
 		cmocka_unit_test(test_secret_equal),
+		cmocka_unit_test(test_append_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
