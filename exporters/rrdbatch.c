@@ -100,6 +100,20 @@ rb_free(struct rb_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/*
+ * An emptied queue gives back what a backlog (rrdcached slow or away)
+ * made it grow to, so the balancer's memory returns to its usual size
+ * once the backlog is sent.
+ */
+#define RB_KEEP_BYTES	(256 * 1024)
+
+static void
+rb_trim(struct rb_buf *b)
+{
+	if (b->len == 0 && b->cap > RB_KEEP_BYTES)
+		rb_free(b);
+}
+
 /* Bytes and lines of the first whole lines of b that fit in max bytes. */
 static size_t
 rb_lines_prefix(const struct rb_buf *b, size_t max, size_t *lines)
@@ -451,6 +465,7 @@ rb_acked(struct rrdbatch *b, int64_t now)
 		b->replay_lines += b->fl_lines;
 	}
 	rb_consume(&b->q, b->fl_bytes);
+	rb_trim(&b->q);
 	b->qlines -= b->fl_lines;
 	b->st.acked += b->fl_lines;
 	b->fl_bytes = b->fl_lines = 0;
@@ -462,6 +477,7 @@ rb_acked(struct rrdbatch *b, int64_t now)
 		i++;
 	}
 	rb_consume(&b->replay, bytes);
+	rb_trim(&b->replay);
 	memmove(b->chunks, b->chunks + i, (b->nchunks - i) * sizeof(*b->chunks));
 	b->nchunks -= i;
 }
