@@ -505,6 +505,26 @@ pp_retries(struct pp *pp)
 	return pp_count(pp, "retries", 0, 10, &pp->p->retries);
 }
 
+static int
+pp_make_room(struct pp *pp)
+{
+	int	 rc;
+
+	if ((rc = pp_value(pp, "on or off")) < 0)
+		return rc;
+	if (strcmp(pp->lx.text, "on") != 0 && strcmp(pp->lx.text, "off") != 0)
+		return pp_error(pp, "make-room must be on or off, not \"%s\"",
+		    pp->lx.text);
+	pp->p->make_room = strcmp(pp->lx.text, "on") == 0;
+	return 0;
+}
+
+static int
+pp_peak_weight(struct pp *pp)
+{
+	return pp_number(pp, "peak-weight", 0, 10, &pp->p->peak_weight);
+}
+
 /* A block keyword and its settings. */
 struct pp_block {
 	const char		*name;
@@ -578,15 +598,28 @@ pp_migration(struct pp *pp)
 	static const struct pp_kw items[] = {
 		{ "bandwidth", pp_bandwidth },
 		{ "cooldown", pp_cooldown },
+		{ "make-room", pp_make_room },
 		{ "max-downtime", pp_max_downtime },
 		{ "per-host", pp_per_host },
 		{ "per-pass", pp_per_pass },
 		{ "retries", pp_retries },
 		{ "timeout", pp_timeout },
 	};
-	static const struct pp_block b = { "migration", items, 7,
+	static const struct pp_block b = { "migration", items, 8,
 	    "a migration setting", "bandwidth, max-downtime, per-pass, "
-	    "per-host, cooldown, timeout or retries" };
+	    "per-host, cooldown, timeout, retries or make-room" };
+
+	return pp_settings(pp, &b);
+}
+
+static int
+pp_risk(struct pp *pp)
+{
+	static const struct pp_kw items[] = {
+		{ "peak-weight", pp_peak_weight },
+	};
+	static const struct pp_block b = { "risk", items, 1,
+	    "a risk setting", "peak-weight" };
 
 	return pp_settings(pp, &b);
 }
@@ -663,6 +696,7 @@ pp_statement(struct pp *pp)
 		{ "mode", pp_mode },
 		{ "pin", pp_pin },
 		{ "reserve", pp_reserve },
+		{ "risk", pp_risk },
 		{ "rule", pp_rule },
 		{ "window", pp_window },
 	};

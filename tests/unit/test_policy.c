@@ -516,12 +516,12 @@ test_errors(void **state)
 	check_bad("imbalance wieght cpu 1\n", "1:11: unknown imbalance setting "
 	    "\"wieght\" (weight, target or min-benefit)");
 	check_bad("migration\n", "1:10: expected a migration setting "
-	    "(bandwidth, max-downtime, per-pass, per-host, cooldown, timeout "
-	    "or retries) or '{', found end of line");
+	    "(bandwidth, max-downtime, per-pass, per-host, cooldown, timeout, "
+	    "retries or make-room) or '{', found end of line");
 	check_bad("migration { per-pass 2 ] }\n", "1:24: unexpected character");
 	check_bad("migration { \"per-pass\" 2 }\n", "1:13: expected a migration "
 	    "setting (bandwidth, max-downtime, per-pass, per-host, cooldown, "
-	    "timeout or retries) or '}', found the string \"per-pass\"");
+	    "timeout, retries or make-room) or '}', found the string \"per-pass\"");
 	check_bad("imbalance target 0.2 }\n", "1:22: expected end of line, "
 	    "found '}'");
 	check_bad("migration bandwidth 1GB/s\n", "1:21: bad rate \"1GB/s\": "
