@@ -249,6 +249,21 @@ relieve_via_room(struct pass *ps, size_t h, double excess)
 }
 
 /*
+ * A partial relief (a move that does not by itself bring the hot host
+ * under target) must leave its destination the policy's `relief
+ * partial-headroom` below the hot level.
+ */
+static int
+partial_fits(const struct pass *ps, size_t vm, size_t d)
+{
+	const struct plan_vm	*v = &ps->in->vms[vm];
+
+	return ps->cpu[d] + fmax(v->cpu, v->cpu_mean) <=
+	    (planner_hot_level(ps->pol) - ps->pol->partial_headroom) *
+	    ps->in->hosts[d].cpu_cap;
+}
+
+/*
  * One move off host h: the smallest VM whose CPU alone covers the
  * excess over target, else the largest that fits somewhere.  Returns 1
  * when a move was made, 0 when none could be, -ENOMEM.
@@ -291,7 +306,8 @@ relieve_one(struct pass *ps, size_t h, double target)
 		return pass_commit(ps, enough, de, PLAN_HOT, NULL) < 0 ? -ENOMEM : 1;
 	if (ps->pol->make_room && (rc = relieve_via_room(ps, h, excess)) != 0)
 		return rc;
-	if (large != PLAN_NONE)
+	/* a partial relief keeps its destination off the hot level's brim */
+	if (large != PLAN_NONE && partial_fits(ps, large, dl))
 		return pass_commit(ps, large, dl, PLAN_HOT, NULL) < 0 ? -ENOMEM : 1;
 	return 0;
 }

@@ -16,8 +16,10 @@
  * rules; relieve hot hosts (the least hot first, so that the room left
  * on other hosts saves as many as it can; a host that cannot be brought
  * under its hot level keeps the partial relief, which measured better
- * than taking it back; with `make-room on`, a VM too large for the room
- * on any host goes where one smaller VM first leaves for a third host);
+ * than taking it back, as long as its destinations stay `relief
+ * partial-headroom` below the hot level; with `make-room on`, a VM too
+ * large for the room on any host goes where one smaller VM first leaves
+ * for a third host);
  * lower the risk of hosts likely to turn hot; then reduce
  * imbalance while a move's benefit exceeds the policy's minimum -- all
  * within the per-pass and per-host budgets and the per-VM cooldown.

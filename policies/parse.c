@@ -525,6 +525,13 @@ pp_peak_weight(struct pp *pp)
 	return pp_number(pp, "peak-weight", 0, 10, &pp->p->peak_weight);
 }
 
+static int
+pp_partial_headroom(struct pp *pp)
+{
+	return pp_percent(pp, "partial-headroom", 0, 50,
+	    &pp->p->partial_headroom);
+}
+
 /* A block keyword and its settings. */
 struct pp_block {
 	const char		*name;
@@ -612,16 +619,28 @@ pp_migration(struct pp *pp)
 	return pp_settings(pp, &b);
 }
 
+/* Blocks of one setting so far. */
+static const struct pp_kw relief_items[] = {
+	{ "partial-headroom", pp_partial_headroom },
+};
+static const struct pp_block relief_block = { "relief", relief_items, 1,
+    "a relief setting", "partial-headroom" };
+static const struct pp_kw risk_items[] = {
+	{ "peak-weight", pp_peak_weight },
+};
+static const struct pp_block risk_block = { "risk", risk_items, 1,
+    "a risk setting", "peak-weight" };
+
+static int
+pp_relief(struct pp *pp)
+{
+	return pp_settings(pp, &relief_block);
+}
+
 static int
 pp_risk(struct pp *pp)
 {
-	static const struct pp_kw items[] = {
-		{ "peak-weight", pp_peak_weight },
-	};
-	static const struct pp_block b = { "risk", items, 1,
-	    "a risk setting", "peak-weight" };
-
-	return pp_settings(pp, &b);
+	return pp_settings(pp, &risk_block);
 }
 
 static int
@@ -695,6 +714,7 @@ pp_statement(struct pp *pp)
 		{ "migration", pp_migration },
 		{ "mode", pp_mode },
 		{ "pin", pp_pin },
+		{ "relief", pp_relief },
 		{ "reserve", pp_reserve },
 		{ "risk", pp_risk },
 		{ "rule", pp_rule },

@@ -43,6 +43,7 @@ policy_defaults(struct policy *p)
 	p->retries = 1;
 	p->make_room = 1;
 	p->peak_weight = 2;
+	p->partial_headroom = 0.06;
 }
 
 int

@@ -117,6 +117,8 @@ print_migration(const struct policy *p, FILE *f)
 	fprintf(f, "\tmake-room %s\n", p->make_room ? "on" : "off");
 	fputs("}\n", f);
 	fprintf(f, "risk peak-weight %.10g\n", p->peak_weight);
+	units_fmt_percent(p->partial_headroom, buf, sizeof(buf));
+	fprintf(f, "relief partial-headroom %s\n", buf);
 }
 
 static void

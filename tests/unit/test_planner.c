@@ -504,7 +504,7 @@ static const char *const golden_names[] = {
 	"hot-fewest", "hot-no-room", "must-anti-affinity", "should-affinity",
 	"must-run", "must-avoid", "conflict", "maintenance", "reserve-n1",
 	"cooldown", "stale", "budget", "busy", "idle", "hot-off", "make-room",
-	"risk-peak",
+	"risk-peak", "partial-headroom",
 };
 #define NGOLDEN	NELEM(golden_names)
 
@@ -618,6 +618,7 @@ gen_policy(uint64_t *s, char *buf, size_t len)
 		put(buf, len, &n, "; bandwidth 100MiB/s; max-downtime 100ms");
 	put(buf, len, &n, "; make-room %s }\n", rnd(s, 4) ? "on" : "off");
 	put(buf, len, &n, "risk peak-weight %u\n", rnd(s, 4));
+	put(buf, len, &n, "relief partial-headroom %u%%\n", rnd(s, 11));
 	if (rnd(s, 4) == 0)
 		put(buf, len, &n, "reserve n+1\n");
 	if (rnd(s, 3) == 0)
