@@ -251,7 +251,7 @@ explain(const struct balance *b, const struct plan_move *m, char *buf,
 		break;
 	case PLAN_RISK:
 		snprintf(why, sizeof(why), "%s is likely to turn hot (CPU %.0f%%, "
-		    "its VMs' recent peaks above %.0f%%)", s->name,
+		    "its VMs' recent and past hours' peaks above %.0f%%)", s->name,
 		    m->src_before * 100, planner_hot_level(b->pol) * 100);
 		break;
 	case PLAN_RULE:
@@ -260,6 +260,12 @@ explain(const struct balance *b, const struct plan_move *m, char *buf,
 		break;
 	case PLAN_MAINTENANCE:
 		snprintf(why, sizeof(why), "%s is in maintenance", s->name);
+		break;
+	case PLAN_ROOM:
+		snprintf(why, sizeof(why), "making room on %s for %s from hot "
+		    "%s (make-room)", s->name, m->for_vm != PLAN_NONE ?
+		    b->view.vms[m->for_vm].name : "a VM", m->for_vm != PLAN_NONE ?
+		    b->view.hosts[b->view.vms[m->for_vm].host].name : "a host");
 		break;
 	default:
 		snprintf(why, sizeof(why), "imbalance %.2f above target %.2f",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,6 +279,17 @@ model_vm_rates(struct model_vm *vm, const struct model_vm_counters *cur,
 	return 0;
 }
 
+/* The fading peak: max(now, the old peak halved per half-life). */
+static void
+model_vm_peak(struct model_vm *vm, uint64_t dt_ms)
+{
+	float	 faded;
+
+	faded = vm->cpu_peak * (float)exp2(-(double)dt_ms /
+	    (1000.0 * MODEL_PEAK_HALF_LIFE_S));
+	vm->cpu_peak = fmaxf(faded, (float)vm->r.cpu_util);
+}
+
 static void
 model_vm_update(struct model *m, struct model_vm *vm, struct model_host *h,
     const wire_vm *s, uint64_t t_ms, int64_t now_ms)
@@ -319,6 +331,7 @@ model_vm_update(struct model *m, struct model_vm *vm, struct model_host *h,
 		if (model_vm_rates(vm, &cur, t_ms - vm->c_time_ms, h->cpu_mhz) == 0) {
 			vm->has_rates = 1;
 			rate_window_push(&vm->cpu_win, (float)vm->r.cpu_util);
+			model_vm_peak(vm, t_ms - vm->c_time_ms);
 		} else {
 			vm->resets++;
 			m->st.vm_resets++;

@@ -47,6 +47,13 @@ struct model_vm_rates {
 	double		 net_drops_ps;
 };
 
+/*
+ * A VM's CPU peak fades by half every this many seconds, so that it
+ * tells what the VM ran at over the last hours (the planner's
+ * `risk peak-weight`); bench/quality fades it the same way.
+ */
+#define MODEL_PEAK_HALF_LIFE_S	21600
+
 struct model_host;
 
 #define MODEL_ADDR_LEN	46	/* an IPv6 address as text, and its NUL */
@@ -68,6 +75,8 @@ struct model_vm {
 	int			 has_rates;
 	struct model_vm_rates	 r;
 	struct rate_window	 cpu_win;	/* cpu_util per report */
+	float			 cpu_peak;	/* cpu_util's peak, halving every
+						   MODEL_PEAK_HALF_LIFE_S */
 	uint64_t		 resets;	/* counter restarts seen */
 	uint64_t		 moves;		/* times seen on a new host */
 	int64_t			 moved_ms;	/* monotonic time of the last, or 0 */

@@ -23,10 +23,20 @@ pass_vm_mu(const struct plan_vm *v)
 	return 0.5 * v->cpu + 0.5 * v->cpu_mean;
 }
 
+/*
+ * Its variance: from the recent spread, at least 5 % of the mean, and,
+ * with `risk peak-weight W`, at least W times the distance from the
+ * mean to the VM's peak of the last hours -- a VM idle now that ran much
+ * higher lately may well run there again next interval.
+ */
 double
-pass_vm_var(const struct plan_vm *v)
+pass_vm_var(const struct pass *ps, const struct plan_vm *v)
 {
-	double	 sd = fmax(v->cpu_sd, 0.05 * pass_vm_mu(v));
+	double	 mu = pass_vm_mu(v);
+	double	 sd = fmax(v->cpu_sd, 0.05 * mu);
+
+	if (v->cpu_peak > mu)
+		sd = fmax(sd, ps->pol->peak_weight * (v->cpu_peak - mu));
 
 	return sd * sd;
 }
@@ -326,7 +336,7 @@ pass_init(struct pass *ps, const struct plan_input *in, struct plan *out)
 	for (i = 0; i < ps->nv; i++) {
 		ps->place[i] = in->vms[i].host;
 		ps->mu[ps->place[i]] += pass_vm_mu(&in->vms[i]);
-		ps->var[ps->place[i]] += pass_vm_var(&in->vms[i]);
+		ps->var[ps->place[i]] += pass_vm_var(ps, &in->vms[i]);
 		ps->pinned[i] = (uint8_t)policy_sel_match(&in->pol->pinned,
 		    in->vms[i].name);
 	}
@@ -515,15 +525,30 @@ pass_shift(struct pass *ps, size_t vm, size_t from, size_t to)
 	ps->disk[from] -= v->disk;
 	ps->disk[to] += v->disk;
 	ps->mu[from] -= pass_vm_mu(v);
-	ps->var[from] -= pass_vm_var(v);
+	ps->var[from] -= pass_vm_var(ps, v);
 	ps->mu[to] += pass_vm_mu(v);
-	ps->var[to] += pass_vm_var(v);
+	ps->var[to] += pass_vm_var(ps, v);
 	for (j = ps->vr_start[vm]; j < ps->vr_start[vm + 1]; j++) {
 		ps->rule_count[ps->vr[j] * ps->nh + from]--;
 		ps->rule_count[ps->vr[j] * ps->nh + to]++;
 	}
 	ps->place[vm] = to;
 	ps->order_dirty = 1;
+}
+
+void
+pass_undo(struct pass *ps)
+{
+	const struct plan_move	*m;
+
+	if (ps->out->nmoves == 0)
+		return;
+	m = &ps->out->moves[--ps->out->nmoves];
+	pass_shift(ps, m->vm, m->to, m->from);
+	ps->moved[m->vm] = 0;
+	ps->busy[m->from]--;
+	ps->busy[m->to]--;
+	ps->budget++;
 }
 
 int
@@ -543,6 +568,7 @@ pass_commit(struct pass *ps, size_t vm, size_t to, enum plan_reason why,
 	m->from = from;
 	m->to = to;
 	m->reason = why;
+	m->for_vm = PLAN_NONE;
 	if (rule != NULL)
 		snprintf(m->rule, sizeof(m->rule), "%s", rule);
 	m->src_before = pass_util(ps, from);

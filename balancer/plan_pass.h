@@ -44,7 +44,7 @@ void		 pass_free(struct pass *);
 
 double		 pass_util(const struct pass *, size_t host);
 double		 pass_vm_mu(const struct plan_vm *);
-double		 pass_vm_var(const struct plan_vm *);
+double		 pass_vm_var(const struct pass *, const struct plan_vm *);
 double		 pass_imbalance(const struct pass *);
 
 /* Why vm may not move this pass (NULL: it may). */
@@ -72,5 +72,10 @@ void		 pass_note(struct pass *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 pass_commit(struct pass *, size_t vm, size_t to,
 		    enum plan_reason, const char *rule);
+/*
+ * Takes back the last committed move: loads, budgets and the plan's
+ * entry (rejects recorded meanwhile stay).
+ */
+void		 pass_undo(struct pass *);
 
 #endif

@@ -92,6 +92,7 @@ plan_view_vm(struct plan_view *pv, struct plan_vm *pm, const struct model_vm *vm
 	pm->cpu = vm->r.cpu_mhz + vm->r.vcpu_delay * per;
 	pm->cpu_mean = rate_window_mean(&vm->cpu_win, PLAN_VIEW_WINDOW) * per;
 	pm->cpu_sd = rate_window_sd(&vm->cpu_win, PLAN_VIEW_WINDOW) * per;
+	pm->cpu_peak = vm->cpu_peak * per;
 	pm->mem = (double)vm->mem_rss;
 	pm->net = vm->r.net_rx_bps + vm->r.net_tx_bps;
 	pm->disk = vm->r.blk_rd_bps + vm->r.blk_wr_bps;

@@ -12,7 +12,8 @@ const char *
 plan_reason_name(enum plan_reason r)
 {
 	static const char *const names[] = {
-		"maintenance", "rule", "hot", "risk", "imbalance", "traffic"
+		"maintenance", "rule", "hot", "risk", "imbalance", "traffic",
+		"room"
 	};
 
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] :
@@ -122,6 +123,148 @@ repair_rules(struct pass *ps)
 	return 0;
 }
 
+/* CPU a host can still take below its hot level less its reserve. */
+static double
+cpu_room(const struct pass *ps, size_t d)
+{
+	return (planner_hot_level(ps->pol) - ps->pol->reserve[POLICY_CPU]) *
+	    ps->in->hosts[d].cpu_cap - ps->cpu[d];
+}
+
+/* A host other than h and d that takes vm u now; PLAN_NONE if none. */
+static size_t
+third_host(struct pass *ps, size_t u, size_t h, size_t d)
+{
+	const struct plan_vm	*v = &ps->in->vms[u];
+	size_t			 t, e;
+
+	for (t = 0; t < ps->nh && t < PLAN_DEST_TRIES; t++) {
+		e = ps->order[t];
+		if (e == h || e == d || pass_why_not(ps, u, e,
+		    fmax(v->cpu, v->cpu_mean), NULL, 0) != NULL ||
+		    pass_rule_broken(ps, u, e, POLICY_SHOULD) != NULL)
+			continue;
+		return e;
+	}
+	return PLAN_NONE;
+}
+
+/*
+ * The smallest VM on d whose leaving makes room for `need` MHz and
+ * `mem` bytes more, with a third host to take it (in *to).
+ */
+static size_t
+evictee(struct pass *ps, size_t d, size_t h, double need, double mem,
+    size_t *to)
+{
+	const struct plan_vm	*u;
+	const double		 mlim = (1.0 - ps->pol->mem_headroom -
+	    ps->pol->reserve[POLICY_MEM]) * ps->in->hosts[d].mem_cap;
+	size_t			 k, i, e, best = PLAN_NONE;
+	double			 short_ = need - cpu_room(ps, d);
+
+	for (k = ps->hv_start[d]; k < ps->hv_start[d + 1]; k++) {
+		i = ps->hv[k];
+		u = &ps->in->vms[i];
+		if (ps->place[i] != d || u->cpu < short_ || u->cpu >= need ||
+		    ps->mem[d] - u->mem + mem > mlim ||
+		    (best != PLAN_NONE && u->cpu >= ps->in->vms[best].cpu) ||
+		    pass_why_stay(ps, i, 0) != NULL)
+			continue;
+		if ((e = third_host(ps, i, h, d)) != PLAN_NONE) {
+			best = i;
+			*to = e;
+		}
+	}
+	return best;
+}
+
+/*
+ * make-room: moves vm off hot host h to a host d that lacks the room
+ * until one smaller VM of d's goes to a third host.  Both moves or
+ * neither.  Returns 1 when made, 0 when no such pair, -ENOMEM.
+ */
+static int
+room_for(struct pass *ps, size_t vm, size_t h)
+{
+	const struct plan_vm	*v = &ps->in->vms[vm];
+	double			 need = fmax(v->cpu, v->cpu_mean);
+	size_t			 t, d, u, e = PLAN_NONE, tries;
+
+	pass_order(ps);
+	for (t = 0, tries = 0; t < ps->nh && tries < PLAN_DEST_TRIES; t++) {
+		d = ps->order[t];
+		if (d == h || cpu_room(ps, d) >= need ||
+		    ps->busy[d] + 2 > ps->pol->per_host ||
+		    pass_why_not(ps, vm, d, 0, NULL, 0) != NULL)
+			continue;
+		tries++;
+		if ((u = evictee(ps, d, h, need, v->mem, &e)) == PLAN_NONE)
+			continue;
+		if (pass_commit(ps, u, e, PLAN_ROOM, NULL) < 0)
+			return -ENOMEM;
+		ps->out->moves[ps->out->nmoves - 1].for_vm = vm;
+		if (pass_why_not(ps, vm, d, need, NULL, 0) == NULL &&
+		    ps->budget > 0)
+			return pass_commit(ps, vm, d, PLAN_HOT, NULL) < 0 ?
+			    -ENOMEM : 1;
+		pass_undo(ps);
+	}
+	return 0;
+}
+
+/*
+ * Relief through a host that makes room: the smallest VMs of h that
+ * cover its excess, a few of them, else its largest VM.
+ */
+static int
+relieve_via_room(struct pass *ps, size_t h, double excess)
+{
+	const struct plan_vm	*v;
+	size_t			 k, i, best, large, tries;
+	double			 floor = excess;
+	int			 rc;
+
+	for (tries = 0; tries < PLAN_ROOM_TRIES && ps->budget >= 2; tries++) {
+		best = large = PLAN_NONE;
+		for (k = ps->hv_start[h]; k < ps->hv_start[h + 1]; k++) {
+			i = ps->hv[k];
+			v = &ps->in->vms[i];
+			if (ps->place[i] != h || v->cpu <= 0 ||
+			    pass_why_stay(ps, i, 0) != NULL)
+				continue;
+			if (v->cpu >= floor && (best == PLAN_NONE ||
+			    v->cpu < ps->in->vms[best].cpu))
+				best = i;
+			if (large == PLAN_NONE || v->cpu > ps->in->vms[large].cpu)
+				large = i;
+		}
+		if (best == PLAN_NONE && tries == 0)
+			best = large;	/* none covers the excess: its largest */
+		if (best == PLAN_NONE)
+			return 0;
+		if ((rc = room_for(ps, best, h)) != 0)
+			return rc;
+		floor = nextafter(ps->in->vms[best].cpu, INFINITY);
+	}
+	return 0;
+}
+
+/*
+ * A partial relief (a move that does not by itself bring the hot host
+ * under target) must leave its destination the policy's `relief
+ * partial-headroom` below the hot level.
+ */
+static int
+partial_fits(const struct pass *ps, size_t vm, size_t d)
+{
+	const struct plan_vm	*v = &ps->in->vms[vm];
+
+	return ps->cpu[d] + fmax(v->cpu, v->cpu_mean) <=
+	    (planner_hot_level(ps->pol) - ps->pol->partial_headroom) *
+	    ps->in->hosts[d].cpu_cap;
+}
+
 /*
  * One move off host h: the smallest VM whose CPU alone covers the
  * excess over target, else the largest that fits somewhere.  Returns 1
@@ -135,6 +278,7 @@ relieve_one(struct pass *ps, size_t h, double target)
 	size_t			 de = PLAN_NONE, dl = PLAN_NONE;
 	double			 excess;
 	const char		*why;
+	int			 rc;
 
 	excess = ps->cpu[h] - target * ps->in->hosts[h].cpu_cap;
 	for (k = ps->hv_start[h]; k < ps->hv_start[h + 1]; k++) {
@@ -162,7 +306,10 @@ relieve_one(struct pass *ps, size_t h, double target)
 	}
 	if (enough != PLAN_NONE)
 		return pass_commit(ps, enough, de, PLAN_HOT, NULL) < 0 ? -ENOMEM : 1;
-	if (large != PLAN_NONE)
+	if (ps->pol->make_room && (rc = relieve_via_room(ps, h, excess)) != 0)
+		return rc;
+	/* a partial relief keeps its destination off the hot level's brim */
+	if (large != PLAN_NONE && partial_fits(ps, large, dl))
 		return pass_commit(ps, large, dl, PLAN_HOT, NULL) < 0 ? -ENOMEM : 1;
 	return 0;
 }
@@ -245,7 +392,7 @@ risk_gain(const struct pass *ps, size_t vm, size_t d, double pa, double na)
 	double			 lim = host_limit(ps, d);
 
 	return pa - na + p_hot(ps->mu[d], ps->var[d], lim) -
-	    p_hot(ps->mu[d] + pass_vm_mu(v), ps->var[d] + pass_vm_var(v), lim);
+	    p_hot(ps->mu[d] + pass_vm_mu(v), ps->var[d] + pass_vm_var(ps, v), lim);
 }
 
 /* The best risk-lowering move from host a; its gain in *best. */
@@ -264,7 +411,7 @@ risk_from(struct pass *ps, size_t a, double *best, size_t *bv, size_t *bd)
 		v = &ps->in->vms[i];
 		if (ps->place[i] != a || v->cpu <= 0 || pass_why_stay(ps, i, 0))
 			continue;
-		na = p_hot(ps->mu[a] - pass_vm_mu(v), ps->var[a] - pass_vm_var(v),
+		na = p_hot(ps->mu[a] - pass_vm_mu(v), ps->var[a] - pass_vm_var(ps, v),
 		    host_limit(ps, a));
 		for (t = 0, tries = 0; t < ps->nh && tries < PLAN_DEST_TRIES; t++) {
 			d = ps->order[t];

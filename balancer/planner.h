@@ -16,7 +16,11 @@
  * rules; relieve hot hosts (the least hot first, so that the room left
  * on other hosts saves as many as it can; a host that cannot be brought
  * under its hot level keeps the partial relief, which measured better
- * than taking it back); lower the risk of hosts likely to turn hot; then reduce
+ * than taking it back, as long as its destinations stay `relief
+ * partial-headroom` below the hot level; with `make-room on`, a VM too
+ * large for the room on any host goes where one smaller VM first leaves
+ * for a third host);
+ * lower the risk of hosts likely to turn hot; then reduce
  * imbalance while a move's benefit exceeds the policy's minimum -- all
  * within the per-pass and per-host budgets and the per-VM cooldown.
  * Last, with a keep-together rule, bring heavy talkers on different
@@ -58,6 +62,7 @@ struct plan_vm {
 	double		 cpu;		/* MHz now */
 	double		 cpu_mean;	/* MHz, mean over its recent window */
 	double		 cpu_sd;	/* MHz, standard deviation over it */
+	double		 cpu_peak;	/* MHz, its decaying peak over hours; 0: unknown */
 	double		 mem;		/* bytes */
 	double		 net, disk;	/* bytes/s */
 	double		 dirty_bps;	/* memory dirty rate estimate, bytes/s */
@@ -90,13 +95,15 @@ enum plan_reason {
 	PLAN_HOT,		/* relieving a hot host */
 	PLAN_RISK,		/* lowering the risk of a hot host */
 	PLAN_IMBALANCE,		/* reducing imbalance */
-	PLAN_TRAFFIC		/* keeping heavy talkers together */
+	PLAN_TRAFFIC,		/* keeping heavy talkers together */
+	PLAN_ROOM		/* making room for a VM from a hot host */
 };
 
 struct plan_move {
 	size_t		 vm, from, to;
 	enum plan_reason reason;
 	char		 rule[POLICY_NAME_MAX];	/* the rule, when PLAN_RULE */
+	size_t		 for_vm;	/* PLAN_ROOM: the VM it makes room for */
 	double		 src_before, src_after;	/* CPU utilisation 0..1 */
 	double		 dst_before, dst_after;
 	double		 imb_before, imb_after;	/* weighted CV */
@@ -120,6 +127,8 @@ struct plan_move {
 #define PLAN_RISK_GAIN		0.30
 /* Destinations examined per candidate VM, least loaded first. */
 #define PLAN_DEST_TRIES		32
+/* make-room: VMs of a hot host tried, each with PLAN_DEST_TRIES hosts. */
+#define PLAN_ROOM_TRIES		4
 
 #define PLAN_MAX_REJECTS	64
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "planner.h"
 #include "policy.h"
 #include "qplan.h"
@@ -20,6 +21,7 @@ struct qplan {
 	char		(*hnames)[24];
 	double		*hist;		/* VM CPU, MEAN_SLOTS per VM */
 	size_t		*prev;		/* VM's host before its last move */
+	double		*peak;		/* VM's fading CPU peak */
 	struct plan	 plan;
 	struct plan_pair *pairs;	/* qplan_traffic, or NULL */
 	size_t		 npairs;
@@ -42,7 +44,9 @@ qplan_new(const struct trace_set *ts, size_t nhosts, const char *policy_path,
 	qp->vms = calloc(ts->nvms, sizeof(*qp->vms));
 	qp->hist = calloc(ts->nvms * MEAN_SLOTS, sizeof(*qp->hist));
 	qp->prev = calloc(ts->nvms, sizeof(*qp->prev));
-	if (!qp->hosts || !qp->hnames || !qp->vms || !qp->hist || !qp->prev)
+	qp->peak = calloc(ts->nvms, sizeof(*qp->peak));
+	if (!qp->hosts || !qp->hnames || !qp->vms || !qp->hist || !qp->prev ||
+	    !qp->peak)
 		goto nomem;
 	if (policy_path != NULL) {
 		if (policy_load(policy_path, qp->pol, err, errlen) < 0) {
@@ -82,6 +86,7 @@ qplan_free(struct qplan *qp)
 	free(qp->hist);
 	free(qp->prev);
 	free(qp->pairs);
+	free(qp->peak);
 	free(qp);
 }
 
@@ -127,6 +132,10 @@ qplan_snapshot(struct qplan *qp, const struct qsim *q)
 		v->cpu = q->cpu[i];
 		v->cpu_mean = qplan_mean(qp, i);
 		v->cpu_sd = qplan_sd(qp, i, v->cpu_mean);
+		/* the fading peak, as the model keeps it */
+		qp->peak[i] = fmax(q->cpu[i], qp->peak[i] *
+		    exp2(-(double)SLOT_S / MODEL_PEAK_HALF_LIFE_S));
+		v->cpu_peak = qp->peak[i];
 		v->mem = q->mem[i] * 1024.0;
 		v->dirty_bps = 0;	/* the quality model has no dirty rate */
 		v->since_move_s = q->moved_at[i] < 0 ? -1 :

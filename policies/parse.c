@@ -516,6 +516,33 @@ pp_retries(struct pp *pp)
 	return pp_count(pp, "retries", 0, 10, &pp->p->retries);
 }
 
+static int
+pp_make_room(struct pp *pp)
+{
+	int	 rc;
+
+	if ((rc = pp_value(pp, "on or off")) < 0)
+		return rc;
+	if (strcmp(pp->lx.text, "on") != 0 && strcmp(pp->lx.text, "off") != 0)
+		return pp_error(pp, "make-room must be on or off, not \"%s\"",
+		    pp->lx.text);
+	pp->p->make_room = strcmp(pp->lx.text, "on") == 0;
+	return 0;
+}
+
+static int
+pp_peak_weight(struct pp *pp)
+{
+	return pp_number(pp, "peak-weight", 0, 10, &pp->p->peak_weight);
+}
+
+static int
+pp_partial_headroom(struct pp *pp)
+{
+	return pp_percent(pp, "partial-headroom", 0, 50,
+	    &pp->p->partial_headroom);
+}
+
 /* A block keyword and its settings. */
 struct pp_block {
 	const char		*name;
@@ -589,17 +616,42 @@ pp_migration(struct pp *pp)
 	static const struct pp_kw items[] = {
 		{ "bandwidth", pp_bandwidth },
 		{ "cooldown", pp_cooldown },
+		{ "make-room", pp_make_room },
 		{ "max-downtime", pp_max_downtime },
 		{ "per-host", pp_per_host },
 		{ "per-pass", pp_per_pass },
 		{ "retries", pp_retries },
 		{ "timeout", pp_timeout },
 	};
-	static const struct pp_block b = { "migration", items, 7,
+	static const struct pp_block b = { "migration", items, 8,
 	    "a migration setting", "bandwidth, max-downtime, per-pass, "
-	    "per-host, cooldown, timeout or retries" };
+	    "per-host, cooldown, timeout, retries or make-room" };
 
 	return pp_settings(pp, &b);
+}
+
+/* Blocks of one setting so far. */
+static const struct pp_kw relief_items[] = {
+	{ "partial-headroom", pp_partial_headroom },
+};
+static const struct pp_block relief_block = { "relief", relief_items, 1,
+    "a relief setting", "partial-headroom" };
+static const struct pp_kw risk_items[] = {
+	{ "peak-weight", pp_peak_weight },
+};
+static const struct pp_block risk_block = { "risk", risk_items, 1,
+    "a risk setting", "peak-weight" };
+
+static int
+pp_relief(struct pp *pp)
+{
+	return pp_settings(pp, &relief_block);
+}
+
+static int
+pp_risk(struct pp *pp)
+{
+	return pp_settings(pp, &risk_block);
 }
 
 static int
@@ -674,7 +726,9 @@ pp_statement(struct pp *pp)
 		{ "migration", pp_migration },
 		{ "mode", pp_mode },
 		{ "pin", pp_pin },
+		{ "relief", pp_relief },
 		{ "reserve", pp_reserve },
+		{ "risk", pp_risk },
 		{ "rule", pp_rule },
 		{ "window", pp_window },
 	};

@@ -41,6 +41,9 @@ policy_defaults(struct policy *p)
 	p->cooldown_s = 1800;
 	p->timeout_s = 600;
 	p->retries = 1;
+	p->make_room = 1;
+	p->peak_weight = 2;
+	p->partial_headroom = 0.06;
 }
 
 int

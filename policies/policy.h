@@ -117,6 +117,9 @@ struct policy {
 	unsigned		 cooldown_s;		/* per VM, default 1800 */
 	unsigned		 timeout_s;		/* per migration, default 600 */
 	unsigned		 retries;		/* default 1 */
+	int			 make_room;		/* relieve through a 3rd host, default on */
+	double			 peak_weight;		/* risk from recent peaks, default 2 */
+	double			 partial_headroom;	/* below hot, for partial relief, default 0.06 */
 
 	int			 reserve_n1;		/* keep N+1, default off */
 	double			 reserve[POLICY_NRES];	/* per host, default 0 */

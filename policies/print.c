@@ -114,7 +114,11 @@ print_migration(const struct policy *p, FILE *f)
 	units_fmt_duration((uint64_t)p->timeout_s * 1000, buf, sizeof(buf));
 	fprintf(f, "\ttimeout %s\n", buf);
 	fprintf(f, "\tretries %u\n", p->retries);
+	fprintf(f, "\tmake-room %s\n", p->make_room ? "on" : "off");
 	fputs("}\n", f);
+	fprintf(f, "risk peak-weight %.10g\n", p->peak_weight);
+	units_fmt_percent(p->partial_headroom, buf, sizeof(buf));
+	fprintf(f, "relief partial-headroom %s\n", buf);
 }
 
 static void

@@ -252,6 +252,8 @@ snap_parse_vm(struct snap *s, char **w, size_t n, const char *file, int line)
 			has_mean = 1;
 		} else if (strcmp(k, "sd") == 0 && ++i)
 			v->cpu_sd = num(val, file, line);
+		else if (strcmp(k, "peak") == 0 && ++i)
+			v->cpu_peak = num(val, file, line);
 		else if (strcmp(k, "mem") == 0 && ++i)
 			v->mem = bytes(val, file, line);
 		else if (strcmp(k, "dirty") == 0 && ++i)
@@ -389,6 +391,8 @@ snap_print(FILE *f, const struct snap *s)
 		    v->dirty_bps, (long long)v->since_move_s);
 		if (v->prev_host != PLAN_NONE)
 			fprintf(f, " prev %s", s->hname[v->prev_host]);
+		if (v->cpu_peak > 0)
+			fprintf(f, " peak %.17g", v->cpu_peak);
 		fprintf(f, "%s\n", v->movable ? "" : " unmovable");
 	}
 	for (i = 0; i < s->np; i++)
@@ -549,6 +553,7 @@ static const char *const golden_names[] = {
 	"must-run", "must-avoid", "conflict", "maintenance", "reserve-n1",
 	"cooldown", "stale", "budget", "busy", "idle", "hot-off",
 	"traffic-none", "traffic-dest", "traffic-must", "traffic-gather",
+	"make-room", "risk-peak", "partial-headroom",
 };
 #define NGOLDEN	NELEM(golden_names)
 
@@ -660,7 +665,9 @@ gen_policy(uint64_t *s, char *buf, size_t len)
 	    1 + rnd(s, 20), 1 + rnd(s, 4), cool[rnd(s, 3)]);
 	if (rnd(s, 4) == 0)
 		put(buf, len, &n, "; bandwidth 100MiB/s; max-downtime 100ms");
-	put(buf, len, &n, " }\n");
+	put(buf, len, &n, "; make-room %s }\n", rnd(s, 4) ? "on" : "off");
+	put(buf, len, &n, "risk peak-weight %u\n", rnd(s, 4));
+	put(buf, len, &n, "relief partial-headroom %u%%\n", rnd(s, 11));
 	if (rnd(s, 4) == 0)
 		put(buf, len, &n, "reserve n+1\n");
 	if (rnd(s, 3) == 0)
@@ -739,6 +746,7 @@ gen_cluster(uint64_t *s, struct snap *c, const struct policy *pol)
 		v->cpu = rnd(s, 10) == 0 ? 0 : rnd01(s) * cpu_each;
 		v->cpu_mean = v->cpu * (0.5 + rnd01(s));
 		v->cpu_sd = rnd01(s) * 0.3 * v->cpu_mean;
+		v->cpu_peak = rnd(s, 3) ? 0 : v->cpu_mean * (1 + 2 * rnd01(s));
 		v->mem = (1 + rnd(s, (unsigned)(mem_each / (1 << 20)) + 1)) *
 		    (double)(1 << 20);
 		v->dirty_bps = rnd(s, 8) == 0 ? (double)rnd(s, 2u << 30) : 0;
@@ -934,14 +942,20 @@ util_is(double u, double load, const struct plan_host *h)
 	return u >= load / h->cpu_cap - EPS && u <= load / h->cpu_cap + EPS;
 }
 
-/* Replays moves [*k, ...) of reason up to `last` on the CPU loads `at`. */
+/* The planner's phases in order; a make-room move is part of relief. */
+static int
+phase(enum plan_reason r)
+{
+	return r == PLAN_ROOM ? PLAN_HOT : (int)r;
+}
+
 static void
 replay(const struct plan_input *in, const struct plan *p, size_t *k,
     enum plan_reason last, double *at)
 {
 	const struct plan_move	*m;
 
-	for (; *k < p->nmoves && p->moves[*k].reason <= last; (*k)++) {
+	for (; *k < p->nmoves && phase(p->moves[*k].reason) <= (int)last; (*k)++) {
 		m = &p->moves[*k];
 		at[m->from] -= in->vms[m->vm].cpu;
 		at[m->to] += in->vms[m->vm].cpu;
@@ -1021,7 +1035,8 @@ check_plan(const struct prop_ctx *cx, const struct plan_input *in,
 			    "stays", i, v->name);
 		if (moved[m->vm])
 			prop_fail(cx, "%s moves twice", v->name);
-		if (i > 0 && m->reason < p->moves[i - 1].reason)
+		/* a make-room move belongs to the hot phase */
+		if (i > 0 && phase(m->reason) < phase(p->moves[i - 1].reason))
 			prop_fail(cx, "move %zu (%s) out of phase order", i,
 			    plan_reason_name(m->reason));
 		if (m->reason == PLAN_TRAFFIC && (!pol->keep_together.set ||
@@ -1099,7 +1114,7 @@ test_properties(void **state)
 	int64_t			 ncases = PROP_CASES, n;
 	const char		*env;
 	char			 text[8192], err[512];
-	size_t			 by_reason[PLAN_TRAFFIC + 1] = { 0 }, k;
+	size_t			 by_reason[PLAN_ROOM + 1] = { 0 }, k;
 	size_t			 unrelieved = 0, notes = 0;
 	int			 i, rc;
 
@@ -1137,12 +1152,12 @@ test_properties(void **state)
 	}
 	/* the random inputs do exercise every phase of the planner */
 	print_message("moves: %zu maintenance, %zu rule, %zu hot, %zu risk, "
-	    "%zu imbalance, %zu traffic; %zu unrelieved, %zu notes\n",
+	    "%zu imbalance, %zu traffic, %zu room; %zu unrelieved, %zu notes\n",
 	    by_reason[PLAN_MAINTENANCE], by_reason[PLAN_RULE],
 	    by_reason[PLAN_HOT], by_reason[PLAN_RISK],
-	    by_reason[PLAN_IMBALANCE], by_reason[PLAN_TRAFFIC], unrelieved,
-	    notes);
-	for (k = 0; k <= PLAN_TRAFFIC; k++)
+	    by_reason[PLAN_IMBALANCE], by_reason[PLAN_TRAFFIC],
+	    by_reason[PLAN_ROOM], unrelieved, notes);
+	for (k = 0; k <= PLAN_ROOM; k++)
 		assert_true(by_reason[k] > 0);
 	assert_true(unrelieved > 0 && notes > 0);
 	plan_free(&plan);

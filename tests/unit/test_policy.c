@@ -153,6 +153,9 @@ test_defaults(void **state)
 	assert_int_equal(p->cooldown_s, 1800);
 	assert_int_equal(p->timeout_s, 600);
 	assert_int_equal(p->retries, 1);
+	assert_true(p->make_room);
+	assert_true(p->peak_weight == 2.0);
+	assert_true(p->partial_headroom == 0.06);
 	assert_false(p->reserve_n1);
 	assert_true(p->reserve[POLICY_CPU] == 0.0);
 	assert_int_equal(p->nrules, 0);
@@ -318,6 +321,13 @@ test_migration(void **state)
 	assert_int_equal(p->cooldown_s, 7 * 86400);
 	assert_int_equal(p->timeout_s, 10);
 	assert_int_equal(p->retries, 0);
+	free(p);
+	/* relief: make-room, a peak's weight, a partial relief's headroom */
+	p = parse_ok("migration make-room off\nrisk { peak-weight 0.5 }\n"
+	    "relief partial-headroom 10%\n");
+	assert_false(p->make_room);
+	assert_true(p->peak_weight == 0.5);
+	assert_true(p->partial_headroom == 0.10);
 	free(p);
 }
 
@@ -549,12 +559,18 @@ test_errors(void **state)
 	check_bad("imbalance wieght cpu 1\n", "1:11: unknown imbalance setting "
 	    "\"wieght\" (weight, target or min-benefit)");
 	check_bad("migration\n", "1:10: expected a migration setting "
-	    "(bandwidth, max-downtime, per-pass, per-host, cooldown, timeout "
-	    "or retries) or '{', found end of line");
+	    "(bandwidth, max-downtime, per-pass, per-host, cooldown, timeout, "
+	    "retries or make-room) or '{', found end of line");
 	check_bad("migration { per-pass 2 ] }\n", "1:24: unexpected character");
+	check_bad("migration make-room maybe\n", "1:21: make-room must be on "
+	    "or off, not \"maybe\"");
+	check_bad("relief partial-headroom 51%\n", "1:25: partial-headroom "
+	    "must be from 0% to 50%, not \"51%\"");
+	check_bad("risk peak-weight 11\n", "1:18: peak-weight must be a number "
+	    "from 0 to 10, not \"11\"");
 	check_bad("migration { \"per-pass\" 2 }\n", "1:13: expected a migration "
 	    "setting (bandwidth, max-downtime, per-pass, per-host, cooldown, "
-	    "timeout or retries) or '}', found the string \"per-pass\"");
+	    "timeout, retries or make-room) or '}', found the string \"per-pass\"");
 	check_bad("imbalance target 0.2 }\n", "1:22: expected end of line, "
 	    "found '}'");
 	check_bad("migration bandwidth 1GB/s\n", "1:21: bad rate \"1GB/s\": "
