@@ -25,6 +25,9 @@ struct ingest_peer {
 	uint64_t		 acked;		/* highest seq acknowledged */
 	uint64_t		 durable;	/* contiguous seq in the checkpoint */
 	int			 known;		/* has a sequence baseline */
+	int			 routed;	/* CURVE: route is set */
+	uint8_t			 route[WIRE_ROUTING_ID_CURVE_LEN]; /* CURVE:
+				   where its last admitted message came from */
 };
 
 struct ingest {
@@ -40,7 +43,7 @@ struct ingest {
 	ingest_status_cb	 status_cb;
 	void			*status_arg;
 	struct ingest_stats	 st;
-	struct log_complaint	 bad, refused;
+	struct log_complaint	 bad, refused, misrouted;
 	uint8_t			 rid[256];	/* last routing id */
 	const char		*peer;		/* its connection's address */
 	struct zap		*zap;		/* CURVE; NULL: plain */
@@ -284,12 +287,15 @@ ingest_stats(const struct ingest *in)
 	return &in->st;
 }
 
-/* Does the sender's routing id belong to host uuid? */
+/*
+ * Does the sender's routing id belong to host uuid?  With CURVE it must
+ * also carry a collector's secret (wire_routing_id_secret).
+ */
 static int
 ingest_sender_is(const struct ingest *in, const ProtobufCBinaryData *uuid)
 {
-	return in->rid_len == WIRE_ROUTING_ID_LEN && in->rid[0] == 'H' &&
-	    uuid->len == 16 && memcmp(in->rid + 1, uuid->data, 16) == 0;
+	return uuid->len == 16 && wire_routing_id_is(in->rid, in->rid_len,
+	    uuid->data, in->zap != NULL);
 }
 
 /*
@@ -412,14 +418,22 @@ ingest_sequence(struct ingest *in, struct ingest_peer *p, const wire_report *r)
 	return 0;
 }
 
+/* Counts and logs a refusal; why NULL: the routing id is the reason. */
 static void
 ingest_refuse(struct ingest *in, const char *what, const char *why)
 {
+	struct log_complaint	*c = &in->refused;
+
 	in->st.reports_refused++;
-	log_complain(&in->refused, INGEST_COMPLAIN_MS, "refused %s%s%s: %s",
-	    what, in->uid[0] ? " from the key of " : "", in->uid,
-	    why != NULL ? why :
-	    "sender's routing id does not match the host it names");
+	if (why == NULL) {
+		in->st.routes_refused++;
+		c = &in->misrouted;	/* a kind of its own in the log */
+		why = in->zap == NULL ? "sender's routing id does not match "
+		    "the host it names" : "its routing id is not the host's "
+		    "own (H, its UUID and the collector's secret)";
+	}
+	log_complain(c, INGEST_COMPLAIN_MS, "refused %s%s%s: %s", what,
+	    in->uid[0] ? " from the key of " : "", in->uid, why);
 }
 
 /* Routing id and key both fit the host?  Else refuses and returns 0. */
@@ -438,6 +452,21 @@ ingest_admit(struct ingest *in, const char *what,
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * CURVE: the host's commands and acks go where its last admitted
+ * message came from: a routing id with the collector's secret, which no
+ * other connection can take.
+ */
+static void
+ingest_route_learn(struct ingest *in, struct ingest_peer *p)
+{
+	if (in->zap == NULL || p == NULL || (p->routed &&
+	    memcmp(p->route, in->rid, sizeof(p->route)) == 0))
+		return;
+	memcpy(p->route, in->rid, sizeof(p->route));
+	p->routed = 1;
 }
 
 /* The model learns a host's address when it is new or changed. */
@@ -490,6 +519,7 @@ ingest_report(struct ingest *in, const wire_report *r, int64_t now_ms)
 		}
 	}
 	in->dirty = 1;
+	ingest_route_learn(in, p);
 	if (!ingest_sequence(in, p, r))
 		return;
 	ingest_clock(in, r);
@@ -543,6 +573,8 @@ ingest_message(struct ingest *in, const void *buf, size_t len, int64_t now_ms)
 		    e->hello->host_name))
 			break;
 		in->st.hellos++;
+		ingest_route_learn(in, uuidmap_get(&in->peers,
+		    e->hello->host_uuid.data));
 		log_debug("hello from %s (%s)", e->hello->host_name,
 		    e->hello->software);
 		break;
@@ -551,6 +583,8 @@ ingest_message(struct ingest *in, const void *buf, size_t len, int64_t now_ms)
 		    &e->status->host_uuid, NULL))
 			break;
 		in->st.statuses++;
+		ingest_route_learn(in, uuidmap_get(&in->peers,
+		    e->status->host_uuid.data));
 		if (in->status_cb != NULL)
 			in->status_cb(in->status_arg, e->status);
 		break;
@@ -605,17 +639,40 @@ ingest_drain(struct ingest *in, int64_t now_ms, int max)
 	return n;
 }
 
+/*
+ * Where host uuid's messages go: plain, 'H' + uuid; CURVE, the route
+ * its own messages came from (-EHOSTUNREACH before the first).
+ */
+static int
+ingest_route(struct ingest *in, const uint8_t uuid[16],
+    uint8_t rid[WIRE_ROUTING_ID_CURVE_LEN], size_t *len)
+{
+	const struct ingest_peer	*p;
+
+	if (in->zap == NULL) {
+		wire_routing_id(uuid, rid);
+		*len = WIRE_ROUTING_ID_LEN;
+		return 0;
+	}
+	if ((p = uuidmap_get(&in->peers, uuid)) == NULL || !p->routed)
+		return -EHOSTUNREACH;
+	memcpy(rid, p->route, sizeof(p->route));
+	*len = sizeof(p->route);
+	return 0;
+}
+
 static int
 ingest_send(struct ingest *in, const uint8_t uuid[16], wire_envelope *e)
 {
-	uint8_t	 rid[WIRE_ROUTING_ID_LEN], *buf;
-	size_t	 len;
-	int	 rc = 0;
+	uint8_t	 rid[WIRE_ROUTING_ID_CURVE_LEN], *buf;
+	size_t	 len, rlen;
+	int	 rc;
 
-	wire_routing_id(uuid, rid);
+	if ((rc = ingest_route(in, uuid, rid, &rlen)) < 0)
+		return rc;
 	if ((buf = wire_pack(e, &len)) == NULL)
 		return -ENOMEM;
-	if (zmq_send(in->sock, rid, sizeof(rid), ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1 ||
+	if (zmq_send(in->sock, rid, rlen, ZMQ_SNDMORE | ZMQ_DONTWAIT) == -1 ||
 	    zmq_send(in->sock, buf, len, ZMQ_DONTWAIT) == -1)
 		rc = -zmq_errno();
 	free(buf);

@@ -24,7 +24,14 @@
  * authorised-collectors table; every message then also carries the
  * User-Id of its connection (the host name its key may speak for), and
  * a hello, report or status whose host name or UUID does not fit that
- * entry is refused and counted (reports_refused).
+ * entry is refused and counted (reports_refused).  A collector's routing
+ * id then also carries its secret (wire_routing_id_secret), and the
+ * host's commands and acks go only to the routing id its last admitted
+ * message came from: a connection that takes another host's routing id
+ * (or any routing id other than its own) never receives them, and its
+ * messages are refused and counted (routes_refused, and reports_refused).
+ * ROUTER_HANDOVER stays on, for a collector reconnecting with its own
+ * routing id while its old connection is half-open.
  *
  * Bounds: a message is at most WIRE_MAX_MSG_BYTES (ZMQ_MAXMSGSIZE: a
  * larger one closes that connection); a new host beyond max_hosts is
@@ -54,6 +61,8 @@ struct ingest_stats {
 	uint64_t	 reports_duplicate;	/* already applied */
 	uint64_t	 reports_malformed;	/* refused by wire_decode */
 	uint64_t	 reports_refused;	/* host does not match sender */
+	uint64_t	 routes_refused;	/* of which: routing id not
+						   the host's own */
 	uint64_t	 malformed_by[WIRE_E_MAX];
 	uint64_t	 vm_samples;		/* VM samples applied */
 	uint64_t	 hellos;
@@ -140,7 +149,8 @@ int		 ingest_checkpoint(struct ingest *);
 
 /*
  * Sends a command to the collector of host `uuid`.  Returns 0, or
- * -EHOSTUNREACH when that collector is not connected, or -errno.
+ * -EHOSTUNREACH when that collector is not connected (with CURVE: or
+ * no admitted message from it has shown its route yet), or -errno.
  */
 int		 ingest_send_command(struct ingest *, const uint8_t uuid[16],
 		    Ballast__V1__Command *);

@@ -181,7 +181,7 @@ static void
 sender(const struct bench *b)
 {
 	void	*ctx = zmq_ctx_new(), **socks;
-	uint8_t	 rid[WIRE_ROUTING_ID_LEN];
+	uint8_t	 rid[WIRE_ROUTING_ID_CURVE_LEN];
 	int	 hwm = 0, linger = -1;
 	size_t	 h, i;
 
@@ -190,8 +190,12 @@ sender(const struct bench *b)
 		_exit(1);
 	for (h = 0; h < b->hosts; h++) {
 		socks[h] = zmq_socket(ctx, ZMQ_DEALER);
+		/* as publisher.c: on CURVE with the collector's secret */
 		wire_routing_id(b->host_uuid[h], rid);
-		zmq_setsockopt(socks[h], ZMQ_ROUTING_ID, rid, sizeof(rid));
+		if (b->on && wire_routing_id_secret(b->host_uuid[h], rid) < 0)
+			_exit(1);
+		zmq_setsockopt(socks[h], ZMQ_ROUTING_ID, rid, b->on ?
+		    WIRE_ROUTING_ID_CURVE_LEN : WIRE_ROUTING_ID_LEN);
 		zmq_setsockopt(socks[h], ZMQ_SNDHWM, &hwm, sizeof(hwm));
 		zmq_setsockopt(socks[h], ZMQ_LINGER, &linger, sizeof(linger));
 		if (b->on) {

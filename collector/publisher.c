@@ -102,13 +102,22 @@ pub_monitor(struct pub *p, void *zctx)
 static int
 pub_socket_new(struct pub *p, void *zctx)
 {
-	uint8_t		 rid[WIRE_ROUTING_ID_LEN];
-	int		 hwm = 1000, zero = 0, ivl = 100, ivlmax = 2000;
+	uint8_t		 rid[WIRE_ROUTING_ID_CURVE_LEN];
+	size_t		 rlen = WIRE_ROUTING_ID_LEN;
+	int		 hwm = 1000, zero = 0, ivl = 100, ivlmax = 2000, rc;
 	int64_t		 maxsz = WIRE_MAX_MSG_BYTES;
 
+	/* CURVE: a routing id with our secret, which nobody else can take */
 	wire_routing_id(p->cfg.host_uuid, rid);
+	if (p->cfg.server_key != NULL) {
+		if ((rc = wire_routing_id_secret(p->cfg.host_uuid, rid)) < 0) {
+			errno = -rc;
+			return -1;
+		}
+		rlen = WIRE_ROUTING_ID_CURVE_LEN;
+	}
 	if ((p->sock = zmq_socket(zctx, ZMQ_DEALER)) == NULL ||
-	    zmq_setsockopt(p->sock, ZMQ_ROUTING_ID, rid, sizeof(rid)) ||
+	    zmq_setsockopt(p->sock, ZMQ_ROUTING_ID, rid, rlen) ||
 	    zmq_setsockopt(p->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm)) ||
 	    zmq_setsockopt(p->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm)) ||
 	    zmq_setsockopt(p->sock, ZMQ_MAXMSGSIZE, &maxsz, sizeof(maxsz)) ||

@@ -15,7 +15,9 @@
  * CURVE: with server_key and curve set, the socket is a CURVE client
  * that completes a handshake only with the balancer holding that
  * server key, so it sends reports to, and takes commands from, that
- * balancer only.  Handshakes are then watched through a socket
+ * balancer only.  Its routing id then also carries 16 random bytes
+ * (wire_routing_id_secret), so that no other collector can take it and
+ * receive this host's commands.  Handshakes are then watched through a socket
  * monitor (two more sockets in zctx per publisher):
  * failures are counted (handshake_failed) and their last reason kept
  * for the daemon to log; after one the socket dials again resend_ms

@@ -30,6 +30,7 @@ static const struct fmt_field status_fields[] = {
 	{ "reports_duplicate",	"reports_duplicate",	FMT_INT },
 	{ "reports_malformed",	"reports_malformed",	FMT_INT },
 	{ "reports_refused",	"reports_refused",	FMT_INT },
+	{ "routes_refused",	"routes_refused",	FMT_INT },
 	{ "hosts_refused",	"hosts_refused",	FMT_INT },
 	{ "handshakes_refused",	"handshakes_refused",	FMT_INT },
 	{ "vm_resets",		"vm_resets",		FMT_INT },

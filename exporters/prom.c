@@ -349,6 +349,9 @@ prom_ingest(struct pbuf *b, const struct ingest_stats *s)
 	pb_single(b, "ballast_reports_refused_total", "counter",
 	    "Reports refused: sender, key and host differ, or a bound.",
 	    (double)s->reports_refused);
+	pb_single(b, "ballast_routes_refused_total", "counter",
+	    "Messages refused: the routing id is not the host's own.",
+	    (double)s->routes_refused);
 	pb_single(b, "ballast_hosts_refused_total", "counter",
 	    "Reports from a new host beyond max-hosts.",
 	    (double)s->hosts_refused);

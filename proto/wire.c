@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/random.h>
+
 #include "wire.h"
 
 #define ARENA_CHUNK	(256 * 1024)
@@ -515,4 +517,32 @@ wire_routing_id(const uint8_t uuid[16], uint8_t out[WIRE_ROUTING_ID_LEN])
 {
 	out[0] = 'H';
 	memcpy(out + 1, uuid, 16);
+}
+
+int
+wire_routing_id_secret(const uint8_t uuid[16],
+    uint8_t out[WIRE_ROUTING_ID_CURVE_LEN])
+{
+	uint8_t	 secret[WIRE_ROUTING_SECRET_LEN];
+	ssize_t	 n;
+
+	do
+		n = getrandom(secret, sizeof(secret), 0);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return -errno;
+	if (n != (ssize_t)sizeof(secret))
+		return -EIO;
+	wire_routing_id(uuid, out);
+	memcpy(out + WIRE_ROUTING_ID_LEN, secret, sizeof(secret));
+	explicit_bzero(secret, sizeof(secret));
+	return 0;
+}
+
+int
+wire_routing_id_is(const uint8_t *rid, size_t len, const uint8_t uuid[16],
+    int curve)
+{
+	return len == (curve ? WIRE_ROUTING_ID_CURVE_LEN : WIRE_ROUTING_ID_LEN) &&
+	    rid[0] == 'H' && memcmp(rid + 1, uuid, 16) == 0;
 }

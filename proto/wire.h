@@ -30,6 +30,8 @@
 #define WIRE_MIN_INTERVAL_MS	50
 #define WIRE_MAX_INTERVAL_MS	3600000
 #define WIRE_ROUTING_ID_LEN	17	/* 'H' + host UUID */
+#define WIRE_ROUTING_SECRET_LEN	16	/* CURVE: and a collector's secret */
+#define WIRE_ROUTING_ID_CURVE_LEN (WIRE_ROUTING_ID_LEN + WIRE_ROUTING_SECRET_LEN)
 
 typedef Ballast__V1__Envelope		wire_envelope;
 typedef Ballast__V1__HostReport		wire_report;
@@ -104,5 +106,23 @@ uint8_t	*wire_pack(wire_envelope *, size_t *len);
 
 /* Routing id of a host: 'H' followed by its 16-byte UUID. */
 void	 wire_routing_id(const uint8_t uuid[16], uint8_t out[WIRE_ROUTING_ID_LEN]);
+
+/*
+ * With CURVE, a collector's routing id is 'H', its UUID and 16 random
+ * bytes (getrandom(2)) that it chooses at start and that travel only
+ * inside the encrypted handshake: no other connection can take it, so
+ * the balancer's commands for the host reach that collector only.
+ * Returns 0, or -errno with out unchanged.
+ */
+int	 wire_routing_id_secret(const uint8_t uuid[16],
+	    uint8_t out[WIRE_ROUTING_ID_CURVE_LEN]);
+
+/*
+ * 1 when rid (len bytes) is host uuid's routing id in the form expected
+ * (curve: with the secret, WIRE_ROUTING_ID_CURVE_LEN; else
+ * WIRE_ROUTING_ID_LEN bytes), else 0.
+ */
+int	 wire_routing_id_is(const uint8_t *rid, size_t len,
+	    const uint8_t uuid[16], int curve);
 
 #endif

@@ -76,7 +76,7 @@ api_status(const struct api_ctx *a, struct http_response *r, int64_t now_ms)
 			json_object_set_new(bad, wire_strerror(i),
 			    json_integer((json_int_t)s->malformed_by[i]));
 	api_json(r, 200, json_pack("{s:s, s:I, s:i, s:i, s:i, s:I, s:I, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I}",
+	    "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I}",
 	    "version", BALLAST_VERSION,
 	    "uptime_s", (json_int_t)((now_ms - a->start_ms) / 1000),
 	    "hosts", (int)model_host_count(a->model),
@@ -88,6 +88,7 @@ api_status(const struct api_ctx *a, struct http_response *r, int64_t now_ms)
 	    "reports_duplicate", (json_int_t)s->reports_duplicate,
 	    "reports_malformed", (json_int_t)s->reports_malformed,
 	    "reports_refused", (json_int_t)s->reports_refused,
+	    "routes_refused", (json_int_t)s->routes_refused,
 	    "hosts_refused", (json_int_t)s->hosts_refused,
 	    "handshakes_accepted", (json_int_t)s->handshakes.accepted,
 	    "handshakes_refused", (json_int_t)s->handshakes.refused,

@@ -4,8 +4,10 @@
 # balancer, simulator and collector (libvirt's test driver): keys from
 # ballastctl keygen; an unknown key gets nothing in; a key bound to
 # hv01 cannot report as hv02; SIGHUP re-reads the authorised
-# collectors (all or nothing); a collector does not talk to a balancer
-# whose key it does not trust, until its own SIGHUP gives it that key;
+# collectors (all or nothing); hv01's key taking hv02's routing id
+# receives none of hv02's commands, which still reach hv02; a
+# collector does not talk to a balancer whose key it does not trust,
+# until its own SIGHUP gives it that key;
 # command fencing: an older epoch and a repeated id through zcmd (a
 # balancer started by mistake, sending what a real one never would),
 # then a real second balancer with an older epoch; plain TCP off
@@ -103,6 +105,47 @@ kill "$SIM_PID"
 start_sim --hosts 2 --vms 8 --step 1 --balancer-key "$K/bal3.pub" --keys "$K"
 more() { [ "$(status reports_received)" -gt $((n0 + 4)) ]; }
 check "collectors given the new public key do" wait_for 15 more
+
+# --- a listed collector taking another host's routing id ------------------
+# While hv02 is connected, hv01's key connects with hv02's routing id:
+# 'H' + hv02's UUID (all another collector can know of it), and once more
+# with a guessed secret after it.  hv02's next command still reaches
+# hv02; neither impostor receives anything.
+hv02=$(get /api/v1/hosts | jq -r '.[] | select(.name == "hv02") | .uuid')
+r0=$(status routes_refused); f0=$(status reports_refused)
+impostor() {	# $1 output name, then zsend's extra options; sets IMP_PID
+	out=$1; shift
+	"$TOOLS/zsend" --key "$K/hv01.key" --balancer-key "$K/bal3.pub" \
+	    --routing-id "$hv02" "$@" --listen 12 "$REPORTS" spoof 3 "$hv02" \
+	    >"$WORK/$out.out" 2>&1 &
+	IMP_PID=$!
+	PIDS="$PIDS $IMP_PID"
+}
+impostor imp1; IMP1=$IMP_PID
+impostor imp2 --secret; IMP2=$IMP_PID
+# the bare routing id is not a CURVE collector's (routes_refused); the
+# guessed secret has the form, but hv01's key does not fit hv02
+routes() { [ "$(status routes_refused)" -ge $((r0 + 3)) ] &&
+    [ "$(status reports_refused)" -ge $((f0 + 6)) ]; }
+check "hv01's key with hv02's routing id: its messages are refused and counted (routes_refused, reports_refused)" \
+    wait_for 10 routes
+note "routes_refused: $(status routes_refused), reports_refused: $(status reports_refused)"
+check "the balancer logs the refusal with the key's name" \
+    logged "from the key of hv01: its routing id is not the host's own" "$WORK/balancer.log"
+vm2=$(get /api/v1/vms | jq -r '[.[] | select(.host == "hv02")][0].name')
+ctl --api "$API" --token "$(cat "$WORK/state/api.token")" migrate "$vm2" hv01 \
+    --wait >"$WORK/move2.out" 2>&1
+rc=$?
+note "$(tail -n 1 "$WORK/move2.out")"
+check "meanwhile an operator move of $vm2 off hv02 reaches hv02 and succeeds (exit 0)" [ "$rc" = 0 ]
+check "and $vm2 runs on hv01" \
+    [ "$(get /api/v1/vms | jq -r --arg v "$vm2" '.[] | select(.name == $v) | .host')" = hv01 ]
+wait "$IMP1" "$IMP2"
+note "$(cat "$WORK/imp1.out" "$WORK/imp2.out" | tr '\n' ' ')"
+check "the impostor with hv02's routing id received nothing" \
+    grep -q '^zsend: received 0$' "$WORK/imp1.out"
+check "nor the one guessing hv02's secret" \
+    grep -q '^zsend: received 0$' "$WORK/imp2.out"
 kill "$SIM_PID"
 
 # --- a collector does not talk to a balancer it does not trust -------------

@@ -21,8 +21,8 @@
 struct zc {
 	void			*sock;
 	struct wire_decoder	*dec;
-	uint8_t			 rid[WIRE_ROUTING_ID_LEN];
-	int			 have_rid;
+	uint8_t			 rid[WIRE_ROUTING_ID_CURVE_LEN];
+	size_t			 rid_len;	/* 0: no collector yet */
 };
 
 /* Receives for ms milliseconds; prints statuses, notes the sender. */
@@ -46,9 +46,10 @@ zc_listen(struct zc *z, int64_t ms)
 		if ((n = zmq_recv(z->sock, rid, sizeof(rid), 0)) < 0 ||
 		    (len = zmq_recv(z->sock, buf, sizeof(buf), 0)) < 0)
 			continue;
-		if (n == WIRE_ROUTING_ID_LEN) {
-			memcpy(z->rid, rid, sizeof(z->rid));
-			z->have_rid = 1;
+		/* 'H' + UUID, and with CURVE the collector's secret */
+		if (n == WIRE_ROUTING_ID_LEN || n == WIRE_ROUTING_ID_CURVE_LEN) {
+			memcpy(z->rid, rid, (size_t)n);
+			z->rid_len = (size_t)n;
 		}
 		if (wire_decode(z->dec, buf, (size_t)len, ~0u, &e, err,
 		    sizeof(err)) < 0 ||
@@ -103,7 +104,7 @@ zc_send(struct zc *z, char *spec)
 	e.command = &c;
 	if ((buf = wire_pack(&e, &len)) == NULL)
 		return -1;
-	zmq_send(z->sock, z->rid, sizeof(z->rid), ZMQ_SNDMORE);
+	zmq_send(z->sock, z->rid, z->rid_len, ZMQ_SNDMORE);
 	zmq_send(z->sock, buf, len, 0);
 	free(buf);
 	return 0;
@@ -156,9 +157,9 @@ main(int argc, char *argv[])
 		return 1;
 	zmq_setsockopt(z.sock, ZMQ_LINGER, &zero, sizeof(zero));
 	for (int64_t end = util_now_mono_ms() + 10000;
-	    !z.have_rid && util_now_mono_ms() < end; )
+	    z.rid_len == 0 && util_now_mono_ms() < end; )
 		zc_listen(&z, 200);
-	if (!z.have_rid) {
+	if (z.rid_len == 0) {
 		printf("no collector\n");
 		return 1;
 	}

@@ -341,6 +341,7 @@ test_status(void **state)
 	    "reports_duplicate:  0\n"
 	    "reports_malformed:  -\n"
 	    "reports_refused:    0\n"
+	    "routes_refused:     -\n"
 	    "hosts_refused:      -\n"
 	    "handshakes_refused: -\n"
 	    "vm_resets:          -\n"

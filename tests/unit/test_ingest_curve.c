@@ -8,7 +8,9 @@
  * cannot report as another (by name, or by UUID); a collector trusting another server key never gets through;
  * replacing the table revokes a key; a host beyond max-hosts is
  * refused and counted; commands queued for a collector that does not
- * read are bounded.
+ * read are bounded; a listed collector that takes another host's
+ * routing id (or guesses at its secret) never receives that host's
+ * commands, which still reach the host.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -331,6 +333,112 @@ test_command_queue_bounded(void **state)
 	fx_stop(&f);
 }
 
+/* Counts what the balancer sent to a publisher's host. */
+static void
+count_command(void *arg, const Ballast__V1__Command *cmd)
+{
+	(void)cmd;
+	(*(int *)arg)++;
+}
+
+/*
+ * A DEALER with key kp and routing id 'H' + uuid (with a guessed secret
+ * when guess), as a collector gone bad would connect; sends one report.
+ */
+static void *
+impostor(struct fx *f, const struct zcurve_pair *kp, const uint8_t uuid[16],
+    int guess)
+{
+	uint8_t		 rid[WIRE_ROUTING_ID_CURVE_LEN], *buf;
+	wire_envelope	 e = BALLAST__V1__ENVELOPE__INIT;
+	struct trep	 h;
+	size_t		 len;
+	void		*s;
+	int		 zero = 0;
+
+	wire_routing_id(uuid, rid);
+	if (guess)
+		assert_int_equal(wire_routing_id_secret(uuid, rid), 0);
+	assert_non_null(s = zmq_socket(f->zctx, ZMQ_DEALER));
+	zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof(zero));
+	zmq_setsockopt(s, ZMQ_ROUTING_ID, rid, guess ?
+	    WIRE_ROUTING_ID_CURVE_LEN : WIRE_ROUTING_ID_LEN);
+	zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, f->server.pub, ZCURVE_Z85_LEN);
+	zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, kp->pub, ZCURVE_Z85_LEN);
+	zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, kp->secret, ZCURVE_Z85_LEN);
+	assert_int_equal(zmq_connect(s, f->ep), 0);
+	trep_host(&h, 1, "hv01", 1, 1700000000000ULL, 0, 0);
+	e.body_case = BALLAST__V1__ENVELOPE__BODY_REPORT;
+	e.report = &h.r;
+	assert_non_null(buf = wire_pack(&e, &len));
+	assert_int_equal(zmq_send(s, buf, len, 0), (int)len);
+	free(buf);
+	return s;
+}
+
+/* Messages waiting on a socket, read without blocking. */
+static int
+drain_count(void *s)
+{
+	uint8_t	 buf[512];
+	int	 n = 0;
+
+	while (zmq_recv(s, buf, sizeof(buf), ZMQ_DONTWAIT) >= 0)
+		n++;
+	return n;
+}
+
+/*
+ * hv02 connected; then hv01's key with hv02's routing id, bare and with
+ * a guessed secret: hv02's command reaches hv02 and nobody else.
+ */
+static void
+test_route_not_taken(void **state)
+{
+	struct fx			 f;
+	struct authcoll			 t;
+	Ballast__V1__Command		 c = BALLAST__V1__COMMAND__INIT;
+	Ballast__V1__Cancel		 k = BALLAST__V1__CANCEL__INIT;
+	struct trep			 h2;
+	char				 text[256], err[256];
+	void				*imp[2];
+	int				 got = 0, i;
+
+	(void)state;
+	fx_start(&f, 0);
+	snprintf(text, sizeof(text), "collector \"hv01\" key \"%s\"\n"
+	    "collector \"hv02\" key \"%s\"\n", f.a.pub, f.b.pub);
+	assert_int_equal(authcoll_parse("t", text, strlen(text), &t, err,
+	    sizeof(err)), 0);
+	zap_set_table(ingest_zap(f.in), &t);
+	trep_host(&h2, 2, "hv02", 1, 0, 0, 0);
+	c.epoch = 1;
+	c.id = 7;
+	c.op_case = BALLAST__V1__COMMAND__OP_CANCEL;
+	c.cancel = &k;
+	k.command_id = 1;
+	/* no message from hv02 yet: no route */
+	assert_int_equal(ingest_send_command(f.in, h2.hu, &c), -EHOSTUNREACH);
+	f.pub[1] = collector(&f, 2, "hv02", &f.server, &f.b);
+	pump(&f, f.pub[1], 2, "hv02", 600);
+	assert_int_equal(ingest_stats(f.in)->reports_received, 1);
+	imp[0] = impostor(&f, &f.a, h2.hu, 0);
+	imp[1] = impostor(&f, &f.a, h2.hu, 1);
+	pump(&f, f.pub[1], 2, "hv02", 600);
+	assert_true(ingest_stats(f.in)->routes_refused >= 2);
+	assert_int_equal(ingest_send_command(f.in, h2.hu, &c), 0);
+	for (i = 0; i < 50 && got == 0; i++) {
+		util_sleep_ms(10, NULL);
+		pub_dispatch(f.pub[1], count_command, &got);
+	}
+	assert_int_equal(got, 1);
+	assert_int_equal(drain_count(imp[0]), 0);
+	assert_int_equal(drain_count(imp[1]), 0);
+	zmq_close(imp[0]);
+	zmq_close(imp[1]);
+	fx_stop(&f);
+}
+
 int
 main(void)
 {
@@ -343,6 +451,7 @@ main(void)
 		cmocka_unit_test(test_revoked),
 		cmocka_unit_test(test_max_hosts),
 		cmocka_unit_test(test_command_queue_bounded),
+		cmocka_unit_test(test_route_not_taken),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

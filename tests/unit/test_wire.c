@@ -846,6 +846,31 @@ test_routing_id(void **state)
 	assert_memory_equal(id + 1, host_uuid, 16);
 }
 
+/* CURVE: 'H', the UUID, then a secret that differs every time. */
+static void
+test_routing_id_secret(void **state)
+{
+	uint8_t	 a[WIRE_ROUTING_ID_CURVE_LEN], b[WIRE_ROUTING_ID_CURVE_LEN];
+	uint8_t	 other[16];
+
+	(void)state;
+	assert_int_equal(wire_routing_id_secret(host_uuid, a), 0);
+	assert_int_equal(wire_routing_id_secret(host_uuid, b), 0);
+	assert_int_equal(a[0], 'H');
+	assert_memory_equal(a + 1, host_uuid, 16);
+	assert_memory_not_equal(a + WIRE_ROUTING_ID_LEN,
+	    b + WIRE_ROUTING_ID_LEN, WIRE_ROUTING_SECRET_LEN);
+	assert_true(wire_routing_id_is(a, sizeof(a), host_uuid, 1));
+	assert_false(wire_routing_id_is(a, sizeof(a), host_uuid, 0));
+	assert_false(wire_routing_id_is(a, WIRE_ROUTING_ID_LEN, host_uuid, 1));
+	assert_true(wire_routing_id_is(a, WIRE_ROUTING_ID_LEN, host_uuid, 0));
+	memcpy(other, host_uuid, 16);
+	other[15] ^= 1;
+	assert_false(wire_routing_id_is(a, sizeof(a), other, 1));
+	a[0] = 'X';
+	assert_false(wire_routing_id_is(a, sizeof(a), host_uuid, 1));
+}
+
 
 static void
 test_fuzz(void **state)
@@ -929,6 +954,7 @@ main(void)
 		cmocka_unit_test(test_ack),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_routing_id),
+		cmocka_unit_test(test_routing_id_secret),
 		cmocka_unit_test(test_fuzz),
 	};
 
