@@ -15,7 +15,12 @@
  *              status CANCELLED, timeout_s --> ABORTED                     DONE
  *
  * Transitions and the functions that make them:
- *   PLANNED -> SENT        exec_send()      journal first, then the command
+ *   PLANNED -> SENT        exec_send()      journal first, then the command;
+ *                          not while a migration out of the destination
+ *                          is under way (exec_dst_leaving): a host is
+ *                          emptied before it is filled, so a make-room
+ *                          move and the move it makes room for never
+ *                          overlap on the host between them
  *   SENT -> SENT           exec_timeouts()  same id again: idempotent at the collector
  *   SENT -> MIGRATING      executor_on_status()
  *   * -> VERIFYING         executor_on_status() on DONE; exec_load() after a restart
@@ -629,6 +634,28 @@ exec_benefit(struct executor *ex, struct migration *m, const struct model *md,
 	audit_log(ex->cfg.audit_log, "benefit", o);
 }
 
+/*
+ * Whether a migration out of m's destination is under way: sent or
+ * migrating (once the collector says it is done the VM has left, and
+ * VERIFYING no longer holds anything back).  One still PLANNED does not
+ * count, so two moves in opposite directions cannot wait for each
+ * other: the first sent goes first.
+ */
+static int
+exec_dst_leaving(const struct executor *ex, const struct migration *m)
+{
+	const struct migration	*o;
+	size_t			 i;
+
+	for (i = 0; i < ex->n; i++) {
+		o = &ex->recs[i];
+		if (o != m && (o->state == MIG_SENT ||
+		    o->state == MIG_MIGRATING) && memcmp(o->src, m->dst, 16) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void
 executor_tick(struct executor *ex, const struct model *md, int64_t now_ms)
 {
@@ -639,7 +666,8 @@ executor_tick(struct executor *ex, const struct model *md, int64_t now_ms)
 		m = &ex->recs[i];
 		switch (m->state) {
 		case MIG_PLANNED:
-			exec_send(ex, m, now_ms);
+			if (!exec_dst_leaving(ex, m))
+				exec_send(ex, m, now_ms);
 			break;
 		case MIG_SENT:
 		case MIG_MIGRATING:

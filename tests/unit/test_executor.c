@@ -383,6 +383,48 @@ test_submit_and_send(void **state)
 	model_free(md);
 }
 
+/*
+ * A host is emptied before it is filled: a make-room move (vm-5 out of
+ * hv2) and the move it makes room for (vm-1 from hot hv1 into hv2) do
+ * not overlap; moves in opposite directions do not wait for each other.
+ */
+static void
+test_dst_waits_for_leaving(void **state)
+{
+	struct fake		 f;
+	struct executor		*ex;
+	struct model		*md;
+	uint64_t		 room, hot, back;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	assert_non_null(md = model_new(NULL));
+	ex = ex_open(&f, NULL, EPOCH, 1);
+	room = submit(ex, 5, 2, 3, T0);
+	hot = submit(ex, 1, 1, 2, T0);
+	executor_tick(ex, md, T0);
+	assert_int_equal(mig(ex, room)->state, MIG_SENT);
+	assert_int_equal(mig(ex, hot)->state, MIG_PLANNED);
+	assert_int_equal(f.n, 1);
+	status(ex, room, ST_RUNNING, 500, NULL, T0 + 1000);
+	executor_tick(ex, md, T0 + 1000);
+	assert_int_equal(mig(ex, hot)->state, MIG_PLANNED);
+	status(ex, room, ST_DONE, 1000, NULL, T0 + 2000);
+	executor_tick(ex, md, T0 + 2000);
+	assert_int_equal(mig(ex, hot)->state, MIG_SENT);
+	assert_int_equal(f.n, 2);
+	assert_true(f.cmd[1].id == hot);
+
+	/* hv3 -> hv4 and hv4 -> hv3 planned together: the first goes */
+	back = submit(ex, 7, 4, 3, T0 + 3000);
+	room = submit(ex, 8, 3, 4, T0 + 3000);
+	executor_tick(ex, md, T0 + 3000);
+	assert_int_equal(mig(ex, back)->state, MIG_SENT);
+	assert_int_equal(mig(ex, room)->state, MIG_PLANNED);
+	executor_free(ex);
+	model_free(md);
+}
+
 static void
 test_status_to_done(void **state)
 {
@@ -1317,6 +1359,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_submit_and_send, tmp_setup,
 		    tmp_teardown),
 		cmocka_unit_test(test_status_to_done),
+		cmocka_unit_test(test_dst_waits_for_leaving),
 		cmocka_unit_test(test_status_refused_failed_cancelled),
 		cmocka_unit_test(test_vm_failures),
 		cmocka_unit_test(test_status_unknown_id),
