@@ -18,6 +18,9 @@
 #     exact pairs; through a private libvirtd, a domain's tap watched
 #     from when it starts to when it is destroyed, and only then;
 #   - a 4 KiB capture buffer under a burst: drops reported;
+#   - end to end, with the real balancer in place of the sink: the
+#     captured pair in its matrix (GET /api/v1/traffic), named and
+#     placed from the collector's report;
 #   - a tap deleted while capturing: an error reported, the collector
 #     still running and reporting.
 . "$(dirname "$0")/lib.sh"
@@ -235,6 +238,35 @@ drops=$(grep '^traffic ' "$WORK/small.out" | tail -1 | awk '{ print $5 + $6 }')
 note "4 KiB buffer, 100000 packets unpaced: ${drops:-?} reported dropped"
 check "drops are reported when the buffer is too small" [ "${drops:-0}" -gt 0 ]
 check "and logged" grep -q 'dropped by the kernel' "$WORK/small.log"
+
+# --- end to end: the real balancer takes the reports ------------------
+napi() { ip netns exec "$H" curl -fsS --max-time 5 "http://127.0.0.1:$API_PORT$1"; }
+ip netns exec "$H" "$BIN/ballast-balancerd" --state-dir "$WORK/bstate" \
+    --api "127.0.0.1:$API_PORT" --reports "tcp://127.0.0.1:$REPORTS_PORT" \
+    >"$WORK/e2e.bal.log" 2>&1 &
+BPID=$!
+PIDS="$PIDS $BPID"
+wait_for 10 napi /api/v1/status >/dev/null
+ip netns exec "$H" "$BIN/ballast-collectord" -f "$WORK/c1.conf" \
+    >"$WORK/e2e.log" 2>&1 &
+COLL=$!
+PIDS="$PIDS $COLL"
+vms_in() { napi /api/v1/vms 2>/dev/null | grep -q db-1; }
+wait_for 10 vms_in
+gen 2 10.77.0.3 3000 1000 1000		# web-2 -> db-1: 3 s of ~1 MB/s
+sleep 2.5
+napi /api/v1/traffic >"$WORK/e2e.json" 2>/dev/null
+note "balancer: $(jq -c '.pairs[0] | {src, dst, src_host, bps}' "$WORK/e2e.json" 2>/dev/null)"
+e2e_pair() {
+	jq -e '[.pairs[] | select(.src == "web-2" and .dst == "db-1" and
+	    .src_host == "hv01" and .bps > 1000)] | length == 1' \
+	    "$WORK/e2e.json" >/dev/null
+}
+check "end to end: the balancer's matrix has web-2 -> db-1 from the capture, named and placed" e2e_pair
+check "and it counted the host's captured packets" \
+    jq -e '.stats.captured > 0 and .stats.pairs_counted > 0' "$WORK/e2e.json"
+kill "$COLL" "$BPID" 2>/dev/null
+wait "$COLL" "$BPID" 2>/dev/null
 
 # --- an interface that disappears --------------------------------------
 run gone "$WORK/c1.conf"
