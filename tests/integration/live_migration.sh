@@ -165,4 +165,7 @@ no_qemu() { [ -z "$(virtd_guest_pids hv01)$(virtd_guest_pids hv02)" ]; }
 check "no QEMU of this test is left" no_qemu
 no_mounts() { ! virtd_mounts_left; }
 check "no mount of the private libvirtd is left" no_mounts
+[ "$FAILS" -eq 0 ] || for h in hv01 hv02; do
+	note "collector $h log:"; tail -40 "$WORK/$h.log" | sed 's/^/# /'
+done
 finish

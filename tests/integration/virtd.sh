@@ -126,7 +126,7 @@ stop_clean() {
 		st=$?
 		kill "$k" 2>/dev/null
 		wait "$k" 2>/dev/null
-		[ "$st" -eq 0 ] || rc=1
+		[ "$st" -eq 0 ] || { rc=1; note "pid $p exited with status $st"; }
 	done
 	! grep -lE "ERROR: (Address|Leak)Sanitizer|runtime error:" \
 	    "$WORK"/*.log >/dev/null 2>&1 && [ "$rc" -eq 0 ]
