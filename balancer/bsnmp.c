@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <syslog.h>
 
 #include "ballastmib.h"
 #include "bsnmp.h"
@@ -14,6 +13,8 @@
 #include "snmptrap.h"
 #include "util.h"
 
+static char snmp_prefix[] = "snmp";
+
 struct bsnmp {
 	struct snmptrap		*trap;
 	struct notify		*notify;
@@ -21,18 +22,6 @@ struct bsnmp {
 	int			 agentx, was_connected;
 	struct log_complaint	 send_complaint;
 };
-
-static void
-bsnmp_log(void *arg, int prio, const char *msg)
-{
-	(void)arg;
-	if (prio <= LOG_WARNING)
-		log_warnx("snmp: %s", msg);
-	else if (prio <= LOG_INFO)
-		log_info("snmp: %s", msg);
-	else
-		log_debug("snmp: %s", msg);
-}
 
 static void
 bsnmp_send(void *arg, const struct snmptrap_event *ev)
@@ -69,7 +58,8 @@ bsnmp_library(const struct conf_snmp *c, const char *state_dir)
 	ac.agentx = c->agentx[0] ? c->agentx : NULL;
 	ac.persist_dir = dir;
 	ac.ping_s = 5;
-	ac.log = bsnmp_log;
+	ac.log = log_syslog_cb;
+	ac.log_arg = snmp_prefix;
 	if (snmpagent_init(&ac, err, sizeof(err)) < 0) {
 		log_warnx("%s", err);
 		return -1;

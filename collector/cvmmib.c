@@ -5,7 +5,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/sysinfo.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
@@ -32,6 +31,8 @@ struct cvm_pass {
 	int			 evfd;		/* a dup, written when done */
 };
 
+static char snmp_prefix[] = "snmp";
+
 struct cvmmib {
 	struct vmmib		*mib;
 	struct vpool		*pool;
@@ -49,18 +50,6 @@ struct cvmmib {
 	struct log_complaint	 fail, stuck;
 };
 
-static void
-cvmmib_log(void *arg, int prio, const char *msg)
-{
-	(void)arg;
-	if (prio <= LOG_WARNING)
-		log_warnx("snmp: %s", msg);
-	else if (prio <= LOG_INFO)
-		log_info("snmp: %s", msg);
-	else
-		log_debug("snmp: %s", msg);
-}
-
 static int
 cvmmib_agent(struct cvmmib *c, const char *agentx, int notify)
 {
@@ -72,7 +61,8 @@ cvmmib_agent(struct cvmmib *c, const char *agentx, int notify)
 	ac.name = "ballast-collectord";
 	ac.agentx = agentx;
 	ac.ping_s = 5;
-	ac.log = cvmmib_log;
+	ac.log = log_syslog_cb;
+	ac.log_arg = snmp_prefix;
 	memset(&mc, 0, sizeof(mc));
 	mc.notify = notify;
 	if (snmpagent_init(&ac, err, sizeof(err)) < 0 ||

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "log.h"
@@ -82,6 +83,19 @@ log_debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vemit("debug: ", fmt, ap, NULL);
 	va_end(ap);
+}
+
+void
+log_syslog_cb(void *prefix, int priority, const char *msg)
+{
+	const char	*pre = prefix != NULL ? prefix : "library";
+
+	if (priority <= LOG_WARNING)
+		log_warnx("%s: %s", pre, msg);
+	else if (priority <= LOG_INFO)
+		log_info("%s: %s", pre, msg);
+	else
+		log_debug("%s: %s", pre, msg);
 }
 
 void

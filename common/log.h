@@ -22,6 +22,14 @@ void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs and exits 1: only at start-up or for a broken invariant. */
+/*
+ * A logging callback for libraries that speak in syslog priorities
+ * (net-snmp's): msg at the matching level (LOG_WARNING and worse as a
+ * warning, down to LOG_INFO as info, the rest as debug), prefixed by
+ * the string `prefix` points to and ": ".
+ */
+void	log_syslog_cb(void *prefix, int priority, const char *msg);
+
 void	fatalx(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 

@@ -31,7 +31,9 @@ need_root(void)
 {
 	if (geteuid() == 0 && getpwnam("nobody") != NULL)
 		return 1;
-	print_message("skipped: needs root and the user nobody\n");
+	print_message("skipped: it switches users, so it runs only as root "
+	    "on a system with the user nobody (make check as root, as CI "
+	    "does)\n");
 	skip();
 	return 0;
 }
