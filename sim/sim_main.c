@@ -286,43 +286,45 @@ parse_opt(struct sim_opts *o, int ch, const char *arg)
 	return -1;
 }
 
+/* The long options; the short ones are only -v and -h. */
+static const struct option sim_longopts[] = {
+	{ "traces", required_argument, NULL, 't' },
+	{ "vms", required_argument, NULL, 'V' },
+	{ "hosts", required_argument, NULL, 'H' },
+	{ "host-cpus", required_argument, NULL, 'c' },
+	{ "host-mhz", required_argument, NULL, 'z' },
+	{ "host-mem", required_argument, NULL, 'm' },
+	{ "placement", required_argument, NULL, 'P' },
+	{ "speed", required_argument, NULL, 's' },
+	{ "step", required_argument, NULL, 'S' },
+	{ "bandwidth", required_argument, NULL, 'b' },
+	{ "max-downtime", required_argument, NULL, 'D' },
+	{ "connect", required_argument, NULL, 'e' },
+	{ "cluster", required_argument, NULL, 'C' },
+	{ "seed", required_argument, NULL, 'r' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "once", no_argument, NULL, 'o' },
+	{ "replay", no_argument, NULL, 'y' },
+	{ "mute", required_argument, NULL, 'M' },
+	{ "traffic", required_argument, NULL, 'T' },
+	{ "traffic-synth", required_argument, NULL, 'X' },
+	{ "balancer-key", required_argument, NULL, 'B' },
+	{ "key", required_argument, NULL, 'K' },
+	{ "keys", required_argument, NULL, 'Y' },
+	{ "insecure", no_argument, NULL, 'I' },
+	{ "steps", required_argument, NULL, 'n' },
+	{ "status", required_argument, NULL, 'U' },
+	{ "fail-migrations", required_argument, NULL, 'F' },
+	{ "clock-jump", required_argument, NULL, 'J' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'W' },
+	{ NULL, 0, NULL, 0 }
+};
+
 static int
 parse_args(struct sim_opts *o, int argc, char *argv[])
 {
-	static const struct option opts[] = {
-		{ "traces", required_argument, NULL, 't' },
-		{ "vms", required_argument, NULL, 'V' },
-		{ "hosts", required_argument, NULL, 'H' },
-		{ "host-cpus", required_argument, NULL, 'c' },
-		{ "host-mhz", required_argument, NULL, 'z' },
-		{ "host-mem", required_argument, NULL, 'm' },
-		{ "placement", required_argument, NULL, 'P' },
-		{ "speed", required_argument, NULL, 's' },
-		{ "step", required_argument, NULL, 'S' },
-		{ "bandwidth", required_argument, NULL, 'b' },
-		{ "max-downtime", required_argument, NULL, 'D' },
-		{ "connect", required_argument, NULL, 'e' },
-		{ "cluster", required_argument, NULL, 'C' },
-		{ "seed", required_argument, NULL, 'r' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "once", no_argument, NULL, 'o' },
-		{ "replay", no_argument, NULL, 'y' },
-		{ "mute", required_argument, NULL, 'M' },
-		{ "traffic", required_argument, NULL, 'T' },
-		{ "traffic-synth", required_argument, NULL, 'X' },
-		{ "balancer-key", required_argument, NULL, 'B' },
-		{ "key", required_argument, NULL, 'K' },
-		{ "keys", required_argument, NULL, 'Y' },
-		{ "insecure", no_argument, NULL, 'I' },
-		{ "steps", required_argument, NULL, 'n' },
-		{ "status", required_argument, NULL, 'U' },
-		{ "fail-migrations", required_argument, NULL, 'F' },
-		{ "clock-jump", required_argument, NULL, 'J' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'W' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char	 err[600];
 	int	 ch;
 
@@ -333,7 +335,7 @@ parse_args(struct sim_opts *o, int argc, char *argv[])
 	o->seed = 1;
 	o->loop = 1;
 	o->p.hosts = 16;
-	while ((ch = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "vh", sim_longopts, NULL)) != -1) {
 		if (ch == 'h') {
 			usage(stdout);
 			exit(0);
