@@ -451,6 +451,12 @@ virt_free(struct virt *v)
 	if (v->sampler_started)
 		pthread_join(v->sampler, NULL);
 	vround_disconnect(v, v->cfg.call_timeout_ms);
+	if (v->bulk_stuck != NULL) {
+		/* ours goes; the worker's, if it is still inside libvirt,
+		 * goes when the call returns */
+		vpool_put(v->pool, v->bulk_stuck);
+		v->bulk_stuck = NULL;
+	}
 	for (i = 0; i < v->doms.cap; i++)
 		if ((d = v->doms.slots[i]) != NULL) {
 			pthread_mutex_lock(&v->mu);

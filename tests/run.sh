@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+fails=$(mktemp)
+trap 'rm -f "$log" "$fails"' EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0}
@@ -36,6 +37,7 @@ for t in "$B"/tests/test_*; do
 	passed=$((passed + p)); failed=$((failed + f))
 	if [ "$f" -ne 0 ]; then
 		echo "FAIL $name"; cat "$log"
+		{ echo "FAIL $name"; grep -E '^\[  FAILED  \] ' "$log"; } >> "$fails"
 	else
 		echo "ok   $name ($p tests)"
 	fi
@@ -52,11 +54,17 @@ for s in tests/integration/test_*.sh tests/faults/test_*.sh; do
 	passed=$((passed + p)); failed=$((failed + f))
 	if [ "$f" -ne 0 ]; then
 		echo "FAIL $name"; cat "$log"
+		{ echo "FAIL $name"; grep -E '^not ok - |exited with status' "$log"
+		  [ "$rc" -eq 0 ] || echo "exit status $rc"; } >> "$fails"
 	else
 		echo "ok   $name ($p checks)"
 		grep -E '^(ok|#) ' "$log" | sed 's/^/     /'
 	fi
 done
 
+# the failures once more, where a reader of a long log looks first
+if [ -s "$fails" ]; then
+	echo "failures:"; sed 's/^/  /' "$fails"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
