@@ -290,9 +290,10 @@ model_vm_peak(struct model_vm *vm, uint64_t dt_ms)
 	vm->cpu_peak = fmaxf(faded, (float)vm->r.cpu_util);
 }
 
+/* t_ms: when s's counters were read (its report's time + its offset) */
 static void
 model_vm_update(struct model *m, struct model_vm *vm, struct model_host *h,
-    const wire_vm *s, uint64_t t_ms, int64_t now_ms)
+    const wire_vm *s, uint64_t t_ms, uint64_t report_ms, int64_t now_ms)
 {
 	struct model_vm_counters	 cur;
 	int				 baseline = 0;
@@ -342,6 +343,7 @@ model_vm_update(struct model *m, struct model_vm *vm, struct model_host *h,
 	   or the first rates after it would span the jump */
 	vm->c = cur;
 	vm->c_time_ms = t_ms;
+	vm->c_report_ms = report_ms;
 }
 
 static int
@@ -386,7 +388,9 @@ model_apply_vms(struct model *m, struct model_host *h, const wire_report *r,
 		vm = model_vm_find(m, h, r->vms[i], i);
 		if (vm == NULL && model_vm_create(m, r->vms[i], &vm) < 0)
 			continue;
-		model_vm_update(m, vm, h, r->vms[i], r->sample_time_ms, now_ms);
+		model_vm_update(m, vm, h, r->vms[i], r->sample_time_ms +
+		    (uint64_t)(int64_t)r->vms[i]->read_offset_ms,
+		    r->sample_time_ms, now_ms);
 		h->vms_next[n++] = vm;
 		if (vm->has_rates)
 			mhz += vm->r.cpu_mhz;

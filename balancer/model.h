@@ -71,7 +71,8 @@ struct model_vm {
 	int			 stale;		/* its collector could not read it in
 						   time: figures are the last good ones */
 	struct model_vm_counters c;	/* last counters */
-	uint64_t		 c_time_ms;	/* their sample time */
+	uint64_t		 c_time_ms;	/* when they were read */
+	uint64_t		 c_report_ms;	/* the sample time of their report */
 	int			 has_rates;
 	struct model_vm_rates	 r;
 	struct rate_window	 cpu_win;	/* cpu_util per report */

@@ -397,9 +397,14 @@ cd_grow(struct cd *d, size_t n)
 }
 
 static void
-cd_fill_vm(wire_vm *w, struct virt_vm *vm, int stale)
+cd_fill_vm(wire_vm *w, struct virt_vm *vm, int stale, int64_t sample_ms)
 {
+	int64_t	 off = vm->read_ms != 0 ? vm->read_ms - sample_ms : 0;
+
 	ballast__v1__vm_sample__init(w);
+	/* its own read time, for the rates; a stale VM's old one is no use */
+	if (off >= -WIRE_MAX_READ_OFFSET_MS && off <= WIRE_MAX_READ_OFFSET_MS)
+		w->read_offset_ms = (int32_t)off;
 	w->uuid.data = vm->uuid;
 	w->uuid.len = 16;
 	w->name = vm->name;
@@ -480,7 +485,7 @@ cd_report(struct cd *d, int fresh, int64_t now)
 	for (i = 0; i < d->snap.n && n < WIRE_MAX_VMS; i++) {
 		if (cd_incoming(d, &d->snap.vms[i]))
 			continue;
-		cd_fill_vm(&d->vms[n], &d->snap.vms[i], !fresh);
+		cd_fill_vm(&d->vms[n], &d->snap.vms[i], !fresh, d->pend_real);
 		ctraffic_addrs(d->traffic, &d->vms[n]);
 		d->vmp[n] = &d->vms[n];
 		n++;

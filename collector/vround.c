@@ -26,6 +26,7 @@ struct vr_task {
 	int		 life;		/* connect: lifecycle callback id */
 	char		 err[256];
 	virDomainStatsRecordPtr *recs;	/* bulk */
+	int64_t		 read_ms;	/* bulk: the middle of the call, Unix ms */
 	virDomainPtr	*doms;		/* list */
 };
 
@@ -284,10 +285,12 @@ static void
 vr_bulk_run(struct vtask *vt)
 {
 	struct vr_task	*t = (struct vr_task *)vt;
+	int64_t		 t0 = util_now_real_ms();
 
 	t->rc = virConnectGetAllDomainStats(t->conn, VSTATS_BULK_MASK,
 	    &t->recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE |
 	    VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+	t->read_ms = t0 + (util_now_real_ms() - t0) / 2;
 	if (t->rc < 0)
 		vr_err(t->err, sizeof(t->err), "virConnectGetAllDomainStats");
 }
@@ -319,6 +322,7 @@ vr_bulk_take(struct virt *v, struct vr_task *t)
 		if (vstats_parse(t->recs[i]->params, t->recs[i]->nparams, &s) &
 		    VS_G_CPU)
 			full = 1;
+		s.read_ms = t->read_ms;
 		vr_fresh(v, d, &s, v->round);
 	}
 	if (t->rc > 0)
@@ -490,6 +494,7 @@ vr_batch_run(struct vtask *vt)
 	unsigned	 g;
 	size_t		 i;
 	int		 gone;
+	int64_t		 t0;
 
 	pthread_mutex_lock(&v->mu);
 	for (i = 0; i < b->n; i++) {	/* b->n shrinks when the rest moves on */
@@ -498,7 +503,10 @@ vr_batch_run(struct vtask *vt)
 		d = b->doms[i];
 		pthread_mutex_unlock(&v->mu);
 		err[0] = '\0';
+		t0 = util_now_real_ms();
 		g = vr_read_one(b, d, &s, err, sizeof(err));
+		/* the middle of this domain's calls: its counters' time */
+		s.read_ms = t0 + (util_now_real_ms() - t0) / 2;
 		gone = g == 0 && vr_gone_error();
 		pthread_mutex_lock(&v->mu);
 		if (g != 0 && d->fresh_round <= b->round) {

@@ -281,6 +281,8 @@ vstats_merge(struct virt_vm *good, const struct virt_vm *fresh)
 {
 	unsigned	 lost = good->groups & ~fresh->groups;
 
+	if (fresh->groups & (VS_G_CPU | VS_G_VCPU | VS_G_BLOCK | VS_G_NET))
+		good->read_ms = fresh->read_ms;
 	if (fresh->groups & VS_G_STATE) {
 		good->state = fresh->state;
 		good->reason = fresh->reason;

@@ -49,6 +49,8 @@ struct virt_vm {
 	uint64_t	 net_rx_drop, net_tx_drop;
 	unsigned	 groups;	/* enum vstats_group present */
 	int		 stale;		/* not read in time: last good values */
+	int64_t		 read_ms;	/* Unix ms the counters were read at
+					   (the middle of the call); 0: unknown */
 };
 
 #define VSTATS_MAX_DEVS		64

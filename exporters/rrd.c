@@ -296,7 +296,7 @@ rrdx_write_vm(struct rrdx *x, const struct model_host *h,
 		util_strlcpy(e->name, vm->name, sizeof(e->name));
 		x->names_dirty = 1;
 	}
-	ok = vm->has_rates && vm->c_time_ms == h->sample_time_ms &&
+	ok = vm->has_rates && vm->c_report_ms == h->sample_time_ms &&
 	    (!e->seen || (e->moves == vm->moves && e->resets == vm->resets));
 	e->seen = 1;
 	e->moves = vm->moves;

@@ -269,6 +269,11 @@ wire_validate_vm(const wire_vm *vm, size_t idx, char *err, size_t errlen)
 	if (vm->mem_rss_bytes > (1ULL << 50) || vm->mem_max_bytes > (1ULL << 50))
 		return wire_fail(WIRE_E_VALUE, err, errlen,
 		    "vm %zu: memory over 1 PiB", idx);
+	if (vm->read_offset_ms > WIRE_MAX_READ_OFFSET_MS ||
+	    vm->read_offset_ms < -WIRE_MAX_READ_OFFSET_MS)
+		return wire_fail(WIRE_E_TIME, err, errlen,
+		    "vm %zu: read %d ms off the report's sample time, at most "
+		    "1 h either way", idx, (int)vm->read_offset_ms);
 	if (vm->n_addrs > WIRE_MAX_ADDRS)
 		return wire_fail(WIRE_E_COUNT, err, errlen,
 		    "vm %zu: %zu addresses, at most %d", idx, vm->n_addrs,

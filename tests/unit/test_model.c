@@ -261,6 +261,44 @@ test_sample_gap(void **state)
 }
 
 /*
+ * VMs read one after another (the per-domain path) are read at their
+ * own times: a VM read 250 ms into one round and at its start in the
+ * next used 0.75 s of CPU in 0.75 s, not in the reports' 1 s; another
+ * read at the same offset both times keeps the 1 s.
+ */
+static void
+test_read_offset(void **state)
+{
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_vm	*v;
+	wire_vm			*s;
+
+	(void)state;
+	assert_non_null(m = model_new(NULL));
+	mk_host(&h, 1, "kvm-a", 1, T0_MS, 0, 0);
+	s = add_vm(&h, 1, 1, 10 * SEC);
+	s->read_offset_ms = 250;
+	s = add_vm(&h, 2, 1, 20 * SEC);
+	s->read_offset_ms = 400;
+	assert_int_equal(apply(m, &h, 1000), 0);
+	mk_host(&h, 1, "kvm-a", 2, T0_MS + 1000, 0, 0);
+	add_vm(&h, 1, 1, 10 * SEC + 3 * SEC / 4);
+	s = add_vm(&h, 2, 1, 20 * SEC + SEC / 2);
+	s->read_offset_ms = 400;
+	assert_int_equal(apply(m, &h, 2000), 0);
+	v = vm_get(m, 1);
+	assert_near(v->r.cpu_util, 1.0, 1e-9);
+	assert_int_equal(v->c_time_ms, T0_MS + 1000);
+	assert_int_equal(v->c_report_ms, T0_MS + 1000);
+	v = vm_get(m, 2);
+	assert_near(v->r.cpu_util, 0.5, 1e-9);
+	assert_int_equal(v->c_time_ms, T0_MS + 1400);
+	assert_int_equal(v->c_report_ms, T0_MS + 1000);
+	model_free(m);
+}
+
+/*
  * The host's clock goes back an hour: the report after the jump is the
  * new baseline (no rate over a negative interval), the next ones give
  * the right rate again -- not an hour's CPU over one second -- and the
@@ -755,6 +793,7 @@ main(void)
 		cmocka_unit_test(test_move_new_host_first),
 		cmocka_unit_test(test_move_old_host_first),
 		cmocka_unit_test(test_vanish_and_forget),
+		cmocka_unit_test(test_read_offset),
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_stale_default),
 		cmocka_unit_test(test_name_conflict_and_rename),

@@ -113,13 +113,23 @@ test_nowait_partial(void **state)
 	(void)state;
 	qemu_record(1);
 	vstats_parse(P, NP, &good);
+	good.read_ms = 1000;
 	/* the domain's job is busy: block.count, but no counters */
 	qemu_record(0);
 	P[2].value.ul = 6000000000ULL;		/* cpu.time went on */
 	assert_false(vstats_parse(P, NP, &fresh) & VS_G_BLOCK);
+	fresh.read_ms = 2000;
 	lost = vstats_merge(&good, &fresh);
 	assert_int_equal(lost, VS_G_BLOCK);
 	assert_true(good.cpu_time_ns == 6000000000ULL);
+	assert_int_equal(good.read_ms, 2000);	/* the time of the new CPU */
+	/* a state-only answer brings no counters: their time stays */
+	NP = 0;
+	p_int("state.state", VIR_DOMAIN_RUNNING);
+	vstats_parse(P, NP, &fresh);
+	fresh.read_ms = 3000;
+	vstats_merge(&good, &fresh);
+	assert_int_equal(good.read_ms, 2000);
 	assert_true(good.blk_rd_bytes == 12288);	/* the last good value */
 	/* no disks at all: the group is there, with zeros */
 	NP = 0;

@@ -525,6 +525,17 @@ test_time_interval_seq(void **state)
 	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_SEQ);
 	p.r.seq = 1;
 	expect_ok(&p.env, ACCEPT_REPORT);
+
+	/* a VM's own read time: within an hour of the report's, either way */
+	p.vm[0].read_offset_ms = WIRE_MAX_READ_OFFSET_MS;
+	expect_ok(&p.env, ACCEPT_REPORT);
+	p.vm[0].read_offset_ms = -WIRE_MAX_READ_OFFSET_MS;
+	expect_ok(&p.env, ACCEPT_REPORT);
+	p.vm[0].read_offset_ms = WIRE_MAX_READ_OFFSET_MS + 1;
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_TIME);
+	p.vm[0].read_offset_ms = -WIRE_MAX_READ_OFFSET_MS - 1;
+	expect_reject(&p.env, ACCEPT_REPORT, WIRE_E_TIME);
+	p.vm[0].read_offset_ms = 0;
 	rep_free(&p);
 }
 
