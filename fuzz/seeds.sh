@@ -4,7 +4,8 @@
 # real messages and files:
 #   wire, cmds  every kind of message a real ballast-sim and a real
 #               ballast-balancerd exchanged while the balancer relieved a
-#               hot host (recorded by fuzz/tap between the two)
+#               hot host (recorded by fuzz/tap between the two), and
+#               reports of a sim carrying a traffic matrix
 #   policy      the shipped policies and the test policies, good and bad
 #   conf, cconf the configurations in the man pages and the daemons'
 #               own -nv output
@@ -30,15 +31,24 @@ printf 'mode automatic\ninterval 5s\nhot cpu above 80%% for 10s\ncool cpu below 
     > "$WORK/auto.policy"
 start_balancer -p "$WORK/auto.policy"
 FRONT="tcp://127.0.0.1:$((API_PORT + 2))"
-mkdir -p "$WORK/tap"
-"$B/fuzz/tap" "$FRONT" "$REPORTS" "$WORK/tap" 45 >"$WORK/tap.log" 2>&1 &
-TAP_PID=$!
-PIDS="$PIDS $TAP_PID"
-sleep 0.5
-REPORTS=$FRONT start_sim --traces "$WORK/traces" --hosts 4 --host-cpus 4 \
+# record DIR SECONDS SIM-ARGS...: the messages of a sim run through the tap
+record() {
+	dir=$1; secs=$2; shift 2
+	mkdir -p "$dir"
+	"$B/fuzz/tap" "$FRONT" "$REPORTS" "$dir" "$secs" >>"$WORK/tap.log" 2>&1 &
+	TAP_PID=$!
+	PIDS="$PIDS $TAP_PID"
+	sleep 0.5
+	REPORTS=$FRONT start_sim "$@"
+}
+record "$WORK/tap" 45 --traces "$WORK/traces" --hosts 4 --host-cpus 4 \
     --step 300 --speed 300
 sleep 20
 VM=$(get /api/v1/vms | jq -r '.[0].uuid')
+wait "$TAP_PID"
+kill "$SIM_PID"; wait "$SIM_PID" 2>/dev/null
+# the same with a traffic matrix: reports with a traffic section
+record "$WORK/tap-traffic" 10 --vms 12 --hosts 3 --traffic-synth 20
 wait "$TAP_PID"
 # The body's tag is the third byte (after "version 1"): hello 0x12,
 # report 0x1a, ack 0x22, command 0x2a, status 0x32.
@@ -53,8 +63,9 @@ keep() {	# keep DIR PREFIX MAX FILES...: the first MAX of each kind
 	return 0
 }
 keep "$C/wire" msg 8 "$WORK"/tap/up-* "$WORK"/tap/down-*
+keep "$C/wire" traffic 4 "$WORK"/tap-traffic/up-*
 keep "$C/cmds" msg 16 "$WORK"/tap/down-*
-note "recorded $(ls "$WORK/tap" | wc -l) messages; kept $(ls "$C/wire" | wc -l) for wire, $(ls "$C/cmds" | wc -l) for cmds"
+note "recorded $(ls "$WORK/tap" "$WORK/tap-traffic" | wc -l) messages; kept $(ls "$C/wire" | wc -l) for wire, $(ls "$C/cmds" | wc -l) for cmds"
 
 # --- policy -------------------------------------------------------------
 for f in "$ROOT"/policies/*.policy "$ROOT"/tools/demo.policy \
