@@ -278,14 +278,104 @@ check_hot_rec(const struct recommendation *r)
 	assert_true(r->first_ms > 0 && r->last_ms >= r->first_ms);
 }
 
+/* approve mode: nothing moves on its own, the same moves keep their ids */
+static void
+approve_waits(struct tmp *t, struct balance *b, const uint64_t ids[2],
+    size_t n)
+{
+	balance_tick(b, t->md, t->now + 100);
+	balance_pass(b, t->md, t->now + 5000);
+	balance_tick(b, t->md, t->now + 5100);
+	assert_int_equal(t->f.n, 0);
+	assert_int_equal(executor_count(balance_executor(b)), 0);
+	assert_int_equal(count_recs(b, REC_PENDING), n);
+	assert_true(nth_rec(b, REC_PENDING, 0)->id == ids[0]);
+	assert_true(nth_rec(b, REC_PENDING, 1)->id == ids[1]);
+}
+
+/* Approves the first pending move: planned, then sent; twice refused. */
+static void
+approve_first(struct tmp *t, struct balance *b, struct recommendation *ra)
+{
+	const struct recommendation	*a;
+	const struct migration		*m;
+	char				 err[256];
+
+	*ra = *nth_rec(b, REC_PENDING, 0);
+	assert_int_equal(balance_approve(b, ra->id, t->now + 6000, err,
+	    sizeof(err)), 0);
+	a = rec_for(b, ra->vm, ra->dst);
+	assert_int_equal(a->state, REC_APPROVED);
+	assert_true(a->migration != 0);
+	assert_non_null(m = executor_find(balance_executor(b), a->migration));
+	assert_int_equal(m->state, MIG_PLANNED);
+	assert_memory_equal(m->vm, ra->vm, 16);
+	assert_memory_equal(m->dst, ra->dst, 16);
+	assert_string_equal(m->reason, "hot");
+	assert_string_equal(m->explain, ra->explain);
+	assert_true(m->id >> 32 == 3);			/* this start's epoch */
+	assert_int_equal(t->f.n, 0);
+
+	balance_tick(b, t->md, t->now + 6100);
+	assert_int_equal(t->f.n, 1);
+	assert_true(t->f.cmd[0].id == a->migration);
+	assert_memory_equal(t->f.cmd[0].vm, ra->vm, 16);
+	assert_memory_equal(t->f.cmd[0].dst, ra->dst, 16);
+	assert_memory_equal(t->f.cmd[0].host, ra->src, 16);
+	m = executor_find(balance_executor(b), a->migration);
+	assert_int_equal(m->state, MIG_SENT);
+
+	/* twice: refused, and nothing more is sent */
+	err[0] = '\0';
+	assert_int_equal(balance_approve(b, ra->id, t->now + 6200, err,
+	    sizeof(err)), -EALREADY);
+	assert_non_null(strstr(err, "approved"));
+	assert_int_equal(executor_count(balance_executor(b)), 1);
+	err[0] = '\0';
+	assert_int_equal(balance_reject(b, ra->id, err, sizeof(err)), -EALREADY);
+	assert_true(strlen(err) > 0);
+}
+
+/* Rejects the next pending move: never offered again, not approvable. */
+static void
+reject_next(struct tmp *t, struct balance *b, const struct recommendation *ra)
+{
+	const struct recommendation	*r, *x;
+	struct recommendation		 rx;
+	char				 err[256];
+	size_t				 i;
+
+	assert_non_null(x = nth_rec(b, REC_PENDING, 0));
+	rx = *x;
+	assert_int_equal(balance_reject(b, rx.id, err, sizeof(err)), 0);
+	assert_int_equal(rec_for(b, rx.vm, rx.dst)->state, REC_REJECTED);
+	balance_pass(b, t->md, t->now + 10000);
+	balance_pass(b, t->md, t->now + 15000);
+	r = rec_for(b, rx.vm, rx.dst);
+	assert_non_null(r);
+	assert_int_equal(r->state, REC_REJECTED);
+	assert_true(r->id == rx.id);
+	for (i = 0; (r = balance_rec_at(b, i)) != NULL; i++)
+		assert_false(r->state == REC_PENDING &&
+		    memcmp(r->vm, rx.vm, 16) == 0 &&
+		    memcmp(r->dst, rx.dst, 16) == 0);
+	err[0] = '\0';
+	assert_int_equal(balance_approve(b, rx.id, t->now + 16000, err,
+	    sizeof(err)), -ESTALE);
+	assert_non_null(strstr(err, "rejected"));
+	/* the approved one is still the only migration */
+	assert_int_equal(rec_for(b, ra->vm, ra->dst)->state, REC_APPROVED);
+	balance_tick(b, t->md, t->now + 16100);
+	assert_int_equal(t->f.n, 1);
+	assert_int_equal(executor_count(balance_executor(b)), 1);
+}
+
 static void
 test_approve_mode(void **state)
 {
 	struct tmp			*t = *state;
 	struct balance			*b;
-	const struct recommendation	*r, *a, *x;
-	const struct migration		*m;
-	struct recommendation		 ra, rx;
+	struct recommendation		 ra;
 	char				 err[256];
 	uint64_t			 ids[2], mid;
 	size_t				 i, n;
@@ -307,77 +397,9 @@ test_approve_mode(void **state)
 	ids[1] = nth_rec(b, REC_PENDING, 1)->id;
 	assert_true(ids[0] != ids[1]);
 
-	/* approve mode: nothing moves on its own */
-	balance_tick(b, t->md, t->now + 100);
-	balance_pass(b, t->md, t->now + 5000);
-	balance_tick(b, t->md, t->now + 5100);
-	assert_int_equal(t->f.n, 0);
-	assert_int_equal(executor_count(balance_executor(b)), 0);
-	/* the same moves keep their ids */
-	assert_int_equal(count_recs(b, REC_PENDING), n);
-	assert_true(nth_rec(b, REC_PENDING, 0)->id == ids[0]);
-	assert_true(nth_rec(b, REC_PENDING, 1)->id == ids[1]);
-
-	a = nth_rec(b, REC_PENDING, 0);
-	ra = *a;
-	assert_int_equal(balance_approve(b, ra.id, t->now + 6000, err,
-	    sizeof(err)), 0);
-	a = rec_for(b, ra.vm, ra.dst);
-	assert_int_equal(a->state, REC_APPROVED);
-	assert_true(a->migration != 0);
-	assert_non_null(m = executor_find(balance_executor(b), a->migration));
-	assert_int_equal(m->state, MIG_PLANNED);
-	assert_memory_equal(m->vm, ra.vm, 16);
-	assert_memory_equal(m->dst, ra.dst, 16);
-	assert_string_equal(m->reason, "hot");
-	assert_string_equal(m->explain, ra.explain);
-	assert_true(m->id >> 32 == 3);			/* this start's epoch */
-	assert_int_equal(t->f.n, 0);
-
-	balance_tick(b, t->md, t->now + 6100);
-	assert_int_equal(t->f.n, 1);
-	assert_true(t->f.cmd[0].id == a->migration);
-	assert_memory_equal(t->f.cmd[0].vm, ra.vm, 16);
-	assert_memory_equal(t->f.cmd[0].dst, ra.dst, 16);
-	assert_memory_equal(t->f.cmd[0].host, ra.src, 16);
-	m = executor_find(balance_executor(b), a->migration);
-	assert_int_equal(m->state, MIG_SENT);
-
-	/* twice: refused, and nothing more is sent */
-	err[0] = '\0';
-	assert_int_equal(balance_approve(b, ra.id, t->now + 6200, err,
-	    sizeof(err)), -EALREADY);
-	assert_non_null(strstr(err, "approved"));
-	assert_int_equal(executor_count(balance_executor(b)), 1);
-	err[0] = '\0';
-	assert_int_equal(balance_reject(b, ra.id, err, sizeof(err)), -EALREADY);
-	assert_true(strlen(err) > 0);
-
-	/* reject the other: not offered again */
-	x = nth_rec(b, REC_PENDING, 0);
-	assert_non_null(x);
-	rx = *x;
-	assert_int_equal(balance_reject(b, rx.id, err, sizeof(err)), 0);
-	assert_int_equal(rec_for(b, rx.vm, rx.dst)->state, REC_REJECTED);
-	balance_pass(b, t->md, t->now + 10000);
-	balance_pass(b, t->md, t->now + 15000);
-	r = rec_for(b, rx.vm, rx.dst);
-	assert_non_null(r);
-	assert_int_equal(r->state, REC_REJECTED);
-	assert_true(r->id == rx.id);
-	for (i = 0; (r = balance_rec_at(b, i)) != NULL; i++)
-		assert_false(r->state == REC_PENDING &&
-		    memcmp(r->vm, rx.vm, 16) == 0 &&
-		    memcmp(r->dst, rx.dst, 16) == 0);
-	err[0] = '\0';
-	assert_int_equal(balance_approve(b, rx.id, t->now + 16000, err,
-	    sizeof(err)), -ESTALE);
-	assert_non_null(strstr(err, "rejected"));
-	/* the approved one is still the only migration */
-	assert_int_equal(rec_for(b, ra.vm, ra.dst)->state, REC_APPROVED);
-	balance_tick(b, t->md, t->now + 16100);
-	assert_int_equal(t->f.n, 1);
-	assert_int_equal(executor_count(balance_executor(b)), 1);
+	approve_waits(t, b, ids, n);
+	approve_first(t, b, &ra);
+	reject_next(t, b, &ra);
 
 	err[0] = '\0';
 	assert_int_equal(balance_approve(b, 999999, t->now, err, sizeof(err)),

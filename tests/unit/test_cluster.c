@@ -301,20 +301,38 @@ test_overcommit(void **state)
 	trace_free(ts);
 }
 
+/* What the publisher adds to a host's report, then the wire contract. */
+static void
+passes_wire(wire_report *r, const struct sim_host *h, const uint8_t **seen)
+{
+	wire_envelope	 e = BALLAST__V1__ENVELOPE__INIT;
+	char		 err[256] = "";
+
+	r->host_uuid.data = (uint8_t *)(uintptr_t)h->uuid;
+	r->host_uuid.len = 16;
+	r->host_name = (char *)(uintptr_t)h->name;
+	r->seq = 1;
+	r->incarnation = 1;
+	r->interval_ms = 1000;
+	e.version = WIRE_VERSION;
+	e.body_case = BALLAST__V1__ENVELOPE__BODY_REPORT;
+	e.report = r;
+	if (wire_validate(&e, seen, err, sizeof(err)) != 0)
+		fail_msg("the simulated report breaks the contract: %s", err);
+}
+
 static void
 test_report_passes_wire(void **state)
 {
 	Ballast__V1__HostCapacity	 cap;
 	Ballast__V1__HostCounters	 cnt;
 	Ballast__V1__DirtyRate		 dirty[MAXV];
-	wire_envelope			 e = BALLAST__V1__ENVELOPE__INIT;
 	wire_report			 r;
 	wire_vm				 vms[MAXV], *vmp[MAXV];
 	struct trace_set		*ts;
 	struct sim_cluster		 c;
 	struct sim_params		 p;
 	const uint8_t			**seen;
-	char				 err[256] = "";
 	uint64_t			 rss = 0;
 	size_t				 i, n;
 
@@ -361,30 +379,12 @@ test_report_passes_wire(void **state)
 	assert_int_equal(cnt.mem_used_bytes + cnt.mem_available_bytes,
 	    64ULL << 30);
 
-	/* what the publisher adds, then the wire contract */
-	r.host_uuid.data = c.hosts[0].uuid;
-	r.host_uuid.len = 16;
-	r.host_name = c.hosts[0].name;
-	r.seq = 1;
-	r.incarnation = 1;
-	r.interval_ms = 1000;
-	e.version = WIRE_VERSION;
-	e.body_case = BALLAST__V1__ENVELOPE__BODY_REPORT;
-	e.report = &r;
 	assert_non_null(seen = calloc(2 * WIRE_MAX_VMS, sizeof(*seen)));
-	if (wire_validate(&e, seen, err, sizeof(err)) != 0)
-		fail_msg("the simulated report breaks the contract: %s", err);
-
+	passes_wire(&r, &c.hosts[0], seen);
 	n = sim_cluster_report(&c, 1, &r, &cap, &cnt, vms, vmp, dirty);
 	assert_int_equal(n, 1);
 	assert_string_equal(vmp[0]->name, "vm-2");
-	r.host_uuid.data = c.hosts[1].uuid;
-	r.host_uuid.len = 16;
-	r.host_name = c.hosts[1].name;
-	r.seq = 1;
-	r.interval_ms = 1000;
-	if (wire_validate(&e, seen, err, sizeof(err)) != 0)
-		fail_msg("the simulated report breaks the contract: %s", err);
+	passes_wire(&r, &c.hosts[1], seen);
 	free(seen);
 	sim_cluster_free(&c);
 	trace_free(ts);

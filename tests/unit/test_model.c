@@ -390,15 +390,13 @@ test_counter_reset(void **state)
  * Host A reports VMs 1 and 2, host B VM 3; then VM 1 migrates to B.
  * new_first: B reports it before A stops reporting it.
  */
-static void
-check_move(int new_first)
+/* Two reports of A (VMs 1, 2) and one of B (VM 3): VM 1 has a rate. */
+static struct model *
+move_before(uint64_t t, int64_t now)
 {
 	struct model		*m;
 	struct hrep		 h;
-	const struct model_host	*a, *b;
 	const struct model_vm	*v;
-	int64_t			 now = 1000;
-	uint64_t		 t = T0_MS;
 
 	assert_non_null(m = model_new(NULL));
 	mk_host(&h, 1, "kvm-a", 1, t, 0, 0);
@@ -408,16 +406,27 @@ check_move(int new_first)
 	mk_host(&h, 2, "kvm-b", 1, t, 0, 0);
 	add_vm(&h, 3, 2, 10 * SEC);
 	assert_int_equal(apply(m, &h, now), 0);
-	t += 1000;
-	now += 1000;
-	mk_host(&h, 1, "kvm-a", 2, t, 0, 0);
+	mk_host(&h, 1, "kvm-a", 2, t + 1000, 0, 0);
 	add_vm(&h, 1, 2, 11 * SEC);
 	add_vm(&h, 2, 2, 10 * SEC);
-	assert_int_equal(apply(m, &h, now), 0);
+	assert_int_equal(apply(m, &h, now + 1000), 0);
 	v = vm_get(m, 1);
 	assert_near(v->r.cpu_util, 0.5, 1e-9);
 	assert_int_equal(v->cpu_win.n, 1);
+	return m;
+}
 
+static void
+check_move(int new_first)
+{
+	struct model		*m;
+	struct hrep		 h;
+	const struct model_host	*a, *b;
+	const struct model_vm	*v;
+	int64_t			 now = 2000;
+	uint64_t		 t = T0_MS + 1000;
+
+	m = move_before(T0_MS, 1000);
 	t += 1000;
 	now += 1000;
 	if (!new_first) {

@@ -1000,6 +1000,84 @@ check_hot(const struct prop_ctx *cx, const struct plan_input *in,
 		    ndue, left, after);
 }
 
+/* What must hold of move i before it is applied to place[] and cpu[]. */
+static void
+check_move_allowed(const struct prop_ctx *cx, const struct plan_input *in,
+    const struct plan *p, size_t i, const size_t *place,
+    const uint8_t *moved, const double *cpu)
+{
+	const struct policy	*pol = in->pol;
+	const struct plan_move	*m = &p->moves[i];
+	const struct plan_vm	*v;
+	const struct plan_host	*d;
+
+	if (m->vm >= in->nvms || m->to >= in->nhosts)
+		prop_fail(cx, "move %zu out of range", i);
+	v = &in->vms[m->vm];
+	d = &in->hosts[m->to];
+	if (m->from != place[m->vm] || m->to == m->from)
+		prop_fail(cx, "move %zu: %s is not on its source, or stays", i,
+		    v->name);
+	if (moved[m->vm])
+		prop_fail(cx, "%s moves twice", v->name);
+	/* a make-room move belongs to the hot phase */
+	if (i > 0 && phase(m->reason) < phase(p->moves[i - 1].reason))
+		prop_fail(cx, "move %zu (%s) out of phase order", i,
+		    plan_reason_name(m->reason));
+	if (m->reason == PLAN_TRAFFIC && (!pol->keep_together.set ||
+	    m->kept_with == PLAN_NONE || m->kept_bps <
+	    (double)pol->keep_together.min_bps))
+		prop_fail(cx, "traffic move %zu keeps no heavy pair together",
+		    i);
+	if (policy_sel_match(&pol->pinned, v->name))
+		prop_fail(cx, "pinned %s moves", v->name);
+	if (!v->movable)
+		prop_fail(cx, "unmovable %s moves", v->name);
+	if (v->since_move_s >= 0 &&
+	    v->since_move_s < (int64_t)pol->cooldown_s &&
+	    m->reason != PLAN_MAINTENANCE)
+		prop_fail(cx, "%s moves in its cooldown (reason %s)", v->name,
+		    plan_reason_name(m->reason));
+	if (d->stale || d->maintenance)
+		prop_fail(cx, "%s moves to %s, %s", v->name, d->name,
+		    d->stale ? "stale" : "in maintenance");
+	if (cpu[m->to] > planner_hot_level(pol) * d->cpu_cap + EPS)
+		prop_fail(cx, "%s moves to %s, hot (%.3f) before the move",
+		    v->name, d->name, cpu[m->to] / d->cpu_cap);
+	if (!util_is(m->dst_before, cpu[m->to], d) ||
+	    !util_is(m->src_before, cpu[m->from], &in->hosts[m->from]))
+		prop_fail(cx, "move %zu: the utilisations before it are wrong",
+		    i);
+}
+
+/* Every host moved into ends within its limits and per-host budget. */
+static void
+check_hosts_after(const struct prop_ctx *cx, const struct plan_input *in,
+    const double *cpu, const double *mem, const uint8_t *into,
+    const unsigned *touched)
+{
+	const struct policy	*pol = in->pol;
+	const struct plan_host	*d;
+	double			 cpu_lim, mem_lim, lvl = planner_hot_level(pol);
+	size_t			 h;
+
+	for (h = 0; h < in->nhosts; h++) {
+		d = &in->hosts[h];
+		cpu_lim = (lvl - pol->reserve[POLICY_CPU]) * d->cpu_cap;
+		mem_lim = (1.0 - pol->mem_headroom - pol->reserve[POLICY_MEM]) *
+		    d->mem_cap;
+		if (into[h] && cpu[h] > cpu_lim + 1e-6)
+			prop_fail(cx, "%s ends with CPU %.0f over %.0f",
+			    d->name, cpu[h], cpu_lim);
+		if (into[h] && mem[h] > mem_lim + 1.0)
+			prop_fail(cx, "%s ends with memory %.0f over %.0f",
+			    d->name, mem[h], mem_lim);
+		if (touched[h] > 0 && d->busy + touched[h] > pol->per_host)
+			prop_fail(cx, "%s: %u busy + %u moves over per-host %u",
+			    d->name, d->busy, touched[h], pol->per_host);
+	}
+}
+
 static void
 check_plan(const struct prop_ctx *cx, const struct plan_input *in,
     const struct plan *p)
@@ -1009,8 +1087,7 @@ check_plan(const struct prop_ctx *cx, const struct plan_input *in,
 	const struct plan_vm	*v;
 	const struct plan_host	*d;
 	const struct policy_rule *r;
-	double			 cpu[MAXH], mem[MAXH], cpu_lim, mem_lim;
-	double			 lvl = planner_hot_level(pol);
+	double			 cpu[MAXH], mem[MAXH];
 	size_t			 place[MAXV], i, h;
 	unsigned		 touched[MAXH] = { 0 };
 	uint8_t			 moved[MAXV] = { 0 }, into[MAXH] = { 0 };
@@ -1025,44 +1102,10 @@ check_plan(const struct prop_ctx *cx, const struct plan_input *in,
 		prop_fail(cx, "%zu moves, per-pass %u", p->nmoves,
 		    pol->per_pass);
 	for (i = 0; i < p->nmoves; i++) {
+		check_move_allowed(cx, in, p, i, place, moved, cpu);
 		m = &p->moves[i];
-		if (m->vm >= in->nvms || m->to >= in->nhosts)
-			prop_fail(cx, "move %zu out of range", i);
 		v = &in->vms[m->vm];
 		d = &in->hosts[m->to];
-		if (m->from != place[m->vm] || m->to == m->from)
-			prop_fail(cx, "move %zu: %s is not on its source, or "
-			    "stays", i, v->name);
-		if (moved[m->vm])
-			prop_fail(cx, "%s moves twice", v->name);
-		/* a make-room move belongs to the hot phase */
-		if (i > 0 && phase(m->reason) < phase(p->moves[i - 1].reason))
-			prop_fail(cx, "move %zu (%s) out of phase order", i,
-			    plan_reason_name(m->reason));
-		if (m->reason == PLAN_TRAFFIC && (!pol->keep_together.set ||
-		    m->kept_with == PLAN_NONE || m->kept_bps <
-		    (double)pol->keep_together.min_bps))
-			prop_fail(cx, "traffic move %zu keeps no heavy pair "
-			    "together", i);
-		if (policy_sel_match(&pol->pinned, v->name))
-			prop_fail(cx, "pinned %s moves", v->name);
-		if (!v->movable)
-			prop_fail(cx, "unmovable %s moves", v->name);
-		if (v->since_move_s >= 0 &&
-		    v->since_move_s < (int64_t)pol->cooldown_s &&
-		    m->reason != PLAN_MAINTENANCE)
-			prop_fail(cx, "%s moves in its cooldown (reason %s)",
-			    v->name, plan_reason_name(m->reason));
-		if (d->stale || d->maintenance)
-			prop_fail(cx, "%s moves to %s, %s", v->name, d->name,
-			    d->stale ? "stale" : "in maintenance");
-		if (cpu[m->to] > lvl * d->cpu_cap + EPS)
-			prop_fail(cx, "%s moves to %s, hot (%.3f) before the "
-			    "move", v->name, d->name, cpu[m->to] / d->cpu_cap);
-		if (!util_is(m->dst_before, cpu[m->to], d) ||
-		    !util_is(m->src_before, cpu[m->from], &in->hosts[m->from]))
-			prop_fail(cx, "move %zu: the utilisations before it "
-			    "are wrong", i);
 		cpu[m->from] -= v->cpu;
 		mem[m->from] -= v->mem;
 		cpu[m->to] += v->cpu;
@@ -1080,21 +1123,7 @@ check_plan(const struct prop_ctx *cx, const struct plan_input *in,
 			prop_fail(cx, "move %zu: the utilisations after it "
 			    "are wrong", i);
 	}
-	for (h = 0; h < in->nhosts; h++) {
-		d = &in->hosts[h];
-		cpu_lim = (lvl - pol->reserve[POLICY_CPU]) * d->cpu_cap;
-		mem_lim = (1.0 - pol->mem_headroom - pol->reserve[POLICY_MEM]) *
-		    d->mem_cap;
-		if (into[h] && cpu[h] > cpu_lim + 1e-6)
-			prop_fail(cx, "%s ends with CPU %.0f over %.0f",
-			    d->name, cpu[h], cpu_lim);
-		if (into[h] && mem[h] > mem_lim + 1.0)
-			prop_fail(cx, "%s ends with memory %.0f over %.0f",
-			    d->name, mem[h], mem_lim);
-		if (touched[h] > 0 && d->busy + touched[h] > pol->per_host)
-			prop_fail(cx, "%s: %u busy + %u moves over per-host %u",
-			    d->name, d->busy, touched[h], pol->per_host);
-	}
+	check_hosts_after(cx, in, cpu, mem, into, touched);
 	check_hot(cx, in, p, cpu);
 	for (i = 0; i < in->nvms; i++)
 		if (moved[i] && (r = must_broken(in, place, i, 0)) != NULL)
