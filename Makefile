@@ -100,7 +100,8 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  exporters/ballastmib.c exporters/vmmib.c \
 	  balancer/alarm.c balancer/hot.c balancer/notify.c \
 	  balancer/conf_snmp.c balancer/bsnmp.c \
-	  sim/trace.c sim/synth.c sim/cluster.c sim/simtraffic.c sim/simstat.c \
+	  sim/trace.c sim/trace_csv.c sim/trace_read.c sim/synth.c sim/cluster.c \
+	  sim/simtraffic.c sim/simstat.c \
 	  policies/policy.c policies/parse.c policies/parse_rule.c \
 	  policies/print.c policies/units.c \
 	  ctl/fmt.c ctl/fmt_traffic.c ctl/report.c
