@@ -113,6 +113,10 @@ LIBSRC	+= collector/cconf.c collector/cconf_pcap.c collector/hostsrc.c collector
 	  collector/exec_act.c collector/cvmmib.c collector/vmdev.c \
 	  collector/traffic_agg.c collector/pcapsrc.c collector/ctraffic.c \
 	  collector/tapres.c
+# The daemons' own files beside their main files (one private header
+# each: collector/cd.h, ...), linked into that daemon only.
+CD_OBJ	= $(addprefix $(B)/collector/,collectord.o cdargs.o cdcmd.o creport.o \
+	  cdstart.o)
 LIBOBJ	= $(LIBSRC:%.c=$(B)/%.o) $(PBSRC:.c=.o) $(B)/web/dashboard_files.o
 LIB	= $(B)/libballast.a
 
@@ -169,7 +173,7 @@ $(BIN)/ballastctl: $(B)/ctl/ballastctl.o $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/ballast-collectord: $(B)/collector/collectord.o $(LIB)
+$(BIN)/ballast-collectord: $(CD_OBJ) $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lvirt -lpthread
 
