@@ -117,6 +117,7 @@ LIBSRC	+= collector/cconf.c collector/cconf_pcap.c collector/hostsrc.c collector
 # each: collector/cd.h, ...), linked into that daemon only.
 CD_OBJ	= $(addprefix $(B)/collector/,collectord.o cdargs.o cdcmd.o creport.o \
 	  cdstart.o)
+BD_OBJ	= $(addprefix $(B)/balancer/,balancerd.o bdargs.o bdstart.o)
 SIM_OBJ	= $(addprefix $(B)/sim/,sim_main.o simargs.o simstart.o simcmd.o)
 LIBOBJ	= $(LIBSRC:%.c=$(B)/%.o) $(PBSRC:.c=.o) $(B)/web/dashboard_files.o
 LIB	= $(B)/libballast.a
@@ -162,7 +163,7 @@ $(LIB): $(LIBOBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN)/ballast-balancerd: $(B)/balancer/balancerd.o $(LIB)
+$(BIN)/ballast-balancerd: $(BD_OBJ) $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
