@@ -73,7 +73,8 @@ LDFLAGS	= $(SANFL) $(EXTRA_LDFLAGS)
 # net-snmp: the client and agent libraries only (SNMP traps, AgentX).
 LDLIBS	= $(PKG_LIBS) -lnetsnmpagent -lnetsnmp -lm
 
-# Every module but the programs' main files goes into one archive; the
+# Every module but the programs' own files (their main files and
+# CD_OBJ, BD_OBJ, SIM_OBJ below) goes into one archive; the
 # linker takes from it only what a program or test needs.
 LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  common/precopy.c common/conf_file.c common/sdnotify.c common/privdrop.c \
