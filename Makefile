@@ -73,7 +73,8 @@ LDFLAGS	= $(SANFL) $(EXTRA_LDFLAGS)
 # net-snmp: the client and agent libraries only (SNMP traps, AgentX).
 LDLIBS	= $(PKG_LIBS) -lnetsnmpagent -lnetsnmp -lm
 
-# Every module but the programs' main files goes into one archive; the
+# Every module but the programs' own files (their main files and
+# CD_OBJ, BD_OBJ, SIM_OBJ below) goes into one archive; the
 # linker takes from it only what a program or test needs.
 LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  common/precopy.c common/conf_file.c common/sdnotify.c common/privdrop.c \
@@ -100,7 +101,8 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  exporters/ballastmib.c exporters/vmmib.c \
 	  balancer/alarm.c balancer/hot.c balancer/notify.c \
 	  balancer/conf_snmp.c balancer/bsnmp.c \
-	  sim/trace.c sim/synth.c sim/cluster.c sim/simtraffic.c sim/simstat.c \
+	  sim/trace.c sim/trace_csv.c sim/trace_read.c sim/synth.c sim/cluster.c \
+	  sim/simtraffic.c sim/simstat.c \
 	  policies/policy.c policies/parse.c policies/parse_rule.c \
 	  policies/print.c policies/units.c \
 	  ctl/fmt.c ctl/fmt_traffic.c ctl/report.c
@@ -112,6 +114,12 @@ LIBSRC	+= collector/cconf.c collector/cconf_pcap.c collector/hostsrc.c collector
 	  collector/exec_act.c collector/cvmmib.c collector/vmdev.c \
 	  collector/traffic_agg.c collector/pcapsrc.c collector/ctraffic.c \
 	  collector/tapres.c
+# The daemons' own files beside their main files (one private header
+# each: collector/cd.h, ...), linked into that daemon only.
+CD_OBJ	= $(addprefix $(B)/collector/,collectord.o cdargs.o cdcmd.o creport.o \
+	  cdstart.o)
+BD_OBJ	= $(addprefix $(B)/balancer/,balancerd.o bdargs.o bdstart.o)
+SIM_OBJ	= $(addprefix $(B)/sim/,sim_main.o simargs.o simstart.o simcmd.o)
 LIBOBJ	= $(LIBSRC:%.c=$(B)/%.o) $(PBSRC:.c=.o) $(B)/web/dashboard_files.o
 LIB	= $(B)/libballast.a
 
@@ -156,11 +164,11 @@ $(LIB): $(LIBOBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN)/ballast-balancerd: $(B)/balancer/balancerd.o $(LIB)
+$(BIN)/ballast-balancerd: $(BD_OBJ) $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/ballast-sim: $(B)/sim/sim_main.o $(LIB)
+$(BIN)/ballast-sim: $(SIM_OBJ) $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -168,7 +176,7 @@ $(BIN)/ballastctl: $(B)/ctl/ballastctl.o $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BIN)/ballast-collectord: $(B)/collector/collectord.o $(LIB)
+$(BIN)/ballast-collectord: $(CD_OBJ) $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lvirt -lpthread
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fuzz_trace: the Bitbrains CSV reader (sim/trace.c trace_parse_csv)
+ * fuzz_trace: the Bitbrains CSV reader (sim/trace_csv.c trace_parse_csv)
  * on any text, on 300 s slots.  Properties: on success the slots are
  * allocated and at least one is present, every value is finite and not
  * negative; every row is counted once as used or as a reason to skip.
