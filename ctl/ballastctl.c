@@ -221,75 +221,88 @@ ctl_bad_option(int ch, const char *arg)
 	return ctl_usage();
 }
 
+/* --token TOKEN or --token-file FILE (`ch`): -1, or EXIT_USAGE. */
+static int
+ctl_token_option(struct ctl *ctl, int ch)
+{
+	if (*optarg == '\0') {
+		log_warnx("%s wants a non-empty argument",
+		    ch == OPT_TOKEN ? "--token" : "--token-file");
+		return ctl_usage();
+	}
+	if (ch == OPT_TOKEN)
+		ctl->token = optarg;
+	else
+		ctl->token_file = optarg;
+	return -1;
+}
+
 /*
- * Parses the options, wherever they stand.  Returns -1 to go on with
- * the command at argv[optind], or the exit status (help, version and
+ * Takes option `ch` (getopt_long's) with its argument; --api's is kept
+ * in *api.  Returns -1 to go on, or the exit status (help, version and
  * usage errors).
  */
 static int
-ctl_options(int argc, char **argv, struct ctl *ctl)
+ctl_option(int ch, struct ctl *ctl, const char **api, const char *arg)
 {
-	const char	*api = NULL, *env;
-	int		 ch;
-
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":hv", ctl_opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_API:
-			api = optarg;
-			break;
-		case OPT_JSON:
-			ctl->json = 1;
-			break;
-		case OPT_TIMEOUT:
-			if (util_parse_double(optarg, 0.001, 86400.0,
-			    &ctl->timeout) != 0) {
-				log_warnx("--timeout wants seconds from 0.001 "
-				    "to 86400, not \"%s\"", optarg);
-				return ctl_usage();
-			}
-			break;
-		case OPT_HOST:
-			ctl->host = optarg;
-			break;
-		case OPT_EXPLAIN:
-			ctl->explain = 1;
-			break;
-		case OPT_WAIT:
-			ctl->wait = 1;
-			break;
-		case OPT_TOKEN:
-		case OPT_TOKEN_FILE:
-			if (*optarg == '\0') {
-				log_warnx("%s wants a non-empty argument",
-				    ch == OPT_TOKEN ? "--token" :
-				    "--token-file");
-				return ctl_usage();
-			}
-			if (ch == OPT_TOKEN)
-				ctl->token = optarg;
-			else
-				ctl->token_file = optarg;
-			break;
-		case OPT_CACERT:
-			ctl->cacert = optarg;
-			break;
-		case OPT_OUT:
-			ctl->out = optarg;
-			break;
-		case 'v':
-			ctl->verbose = 1;
-			break;
-		case 'h':
-			fputs(ctl_help, stdout);
-			return 0;
-		case OPT_VERSION:
-			puts("ballastctl " CTL_VERSION);
-			return 0;
-		default:
-			return ctl_bad_option(ch, argv[optind - 1]);
+	switch (ch) {
+	case OPT_API:
+		*api = optarg;
+		break;
+	case OPT_JSON:
+		ctl->json = 1;
+		break;
+	case OPT_TIMEOUT:
+		if (util_parse_double(optarg, 0.001, 86400.0,
+		    &ctl->timeout) != 0) {
+			log_warnx("--timeout wants seconds from 0.001 "
+			    "to 86400, not \"%s\"", optarg);
+			return ctl_usage();
 		}
+		break;
+	case OPT_HOST:
+		ctl->host = optarg;
+		break;
+	case OPT_EXPLAIN:
+		ctl->explain = 1;
+		break;
+	case OPT_WAIT:
+		ctl->wait = 1;
+		break;
+	case OPT_TOKEN:
+	case OPT_TOKEN_FILE:
+		return ctl_token_option(ctl, ch);
+	case OPT_CACERT:
+		ctl->cacert = optarg;
+		break;
+	case OPT_OUT:
+		ctl->out = optarg;
+		break;
+	case 'v':
+		ctl->verbose = 1;
+		break;
+	case 'h':
+		fputs(ctl_help, stdout);
+		return 0;
+	case OPT_VERSION:
+		puts("ballastctl " CTL_VERSION);
+		return 0;
+	default:
+		return ctl_bad_option(ch, arg);
 	}
+	return -1;
+}
+
+/*
+ * The CA file and the API after the options: --cacert, else
+ * $BALLAST_CACERT; --api `api`, else $BALLAST_API, else the default.
+ * Returns -1 to go on, or EXIT_USAGE for a bad URL.
+ */
+static int
+ctl_defaults(struct ctl *ctl, const char *api)
+{
+	const char	*env;
+
 	env = getenv("BALLAST_CACERT");
 	if (ctl->cacert == NULL && env != NULL && *env != '\0')
 		ctl->cacert = env;
@@ -301,6 +314,24 @@ ctl_options(int argc, char **argv, struct ctl *ctl)
 		    ctl_usage();
 	return ctl_set_api(ctl, CTL_DEFAULT_API, "the default") == 0 ? -1 :
 	    ctl_usage();
+}
+
+/*
+ * Parses the options, wherever they stand.  Returns -1 to go on with
+ * the command at argv[optind], or the exit status (help, version and
+ * usage errors).
+ */
+static int
+ctl_options(int argc, char **argv, struct ctl *ctl)
+{
+	const char	*api = NULL;
+	int		 ch, rc;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hv", ctl_opts, NULL)) != -1)
+		if ((rc = ctl_option(ch, ctl, &api, argv[optind - 1])) != -1)
+			return rc;
+	return ctl_defaults(ctl, api);
 }
 
 /* Runs the command argv[0] with its arguments; returns an exit status. */
