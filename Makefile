@@ -105,7 +105,10 @@ LIBSRC	= common/log.c common/util.c common/conf_lex.c common/uuidmap.c \
 	  sim/simtraffic.c sim/simstat.c \
 	  policies/policy.c policies/parse.c policies/parse_rule.c \
 	  policies/print.c policies/units.c \
-	  ctl/fmt.c ctl/fmt_traffic.c ctl/report.c
+	  ctl/fmt.c ctl/fmt_table.c ctl/fmt_hosts.c ctl/fmt_plan.c \
+	  ctl/fmt_migrate.c ctl/fmt_policy.c ctl/fmt_traffic.c ctl/report.c \
+	  ctl/ctl.c ctl/ctl_api.c ctl/cmd_show.c ctl/cmd_plan.c \
+	  ctl/cmd_migrate.c ctl/cmd_policy.c ctl/cmd_keys.c
 PBSRC	= $(B)/proto/ballast.pb-c.c
 # ballast-collectord's modules (those on libvirt link with -lvirt)
 LIBSRC	+= collector/cconf.c collector/cconf_pcap.c collector/hostsrc.c collector/vpool.c \

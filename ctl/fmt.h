@@ -12,6 +12,11 @@
  *
  * The values are never modified; most functions take a plain json_t *
  * only because jansson's object iterator wants one.
+ *
+ * The values and safe writing are in fmt.c, the tables and lists in
+ * fmt_table.c, and the views of ballastctl's commands in fmt_hosts.c
+ * (status, hosts, vms), fmt_plan.c (plan), fmt_migrate.c (migrations,
+ * maintenance) and fmt_policy.c (policy); traffic in fmt_traffic.h.
  */
 #ifndef BALLAST_CTL_FMT_H
 #define BALLAST_CTL_FMT_H
@@ -56,6 +61,12 @@ struct fmt_field {
 /* Room for any rendering but FMT_STR, which points into the JSON. */
 #define FMT_CELL_LEN	64
 
+/* The number of elements of the array `a` (a table of fields). */
+#define FMT_NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Between two columns of a table or two items of a summary line. */
+#define FMT_SEP		"  "
+
 /*
  * Renders member f->key of `obj` (which may be NULL or not an object)
  * as f->kind says.  Returns a string valid until `buf` is reused or
@@ -77,6 +88,23 @@ void	fmt_age(char *buf, size_t len, double secs);
 
 /* Copies src into dst (bounded, terminated), control bytes as '?'. */
 void	fmt_sanitize(char *dst, size_t len, const char *src);
+
+/*
+ * Renders any scalar `v` in its natural form: a string as is, true and
+ * false as "yes" and "no", numbers into `buf`; "-" for an empty string,
+ * null, an array or an object.  Valid as long as fmt_value's result.
+ */
+const char	*fmt_any(const json_t *v, char buf[FMT_CELL_LEN]);
+
+/* Writes s with control bytes (escape sequences, newlines) as '?'. */
+void	fmt_put(FILE *out, const char *s);
+
+/*
+ * Writes text that may have several lines: control bytes but tabs and
+ * newlines as '?', every line after the first preceded by `indent`.
+ * Trailing line ends are dropped; one newline ends the text.
+ */
+void	fmt_put_text(FILE *out, const char *s, const char *indent);
 
 /*
  * Writes a table: a header line of the labels, then one line per

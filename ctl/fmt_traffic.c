@@ -6,8 +6,6 @@
 #include "fmt.h"
 #include "fmt_traffic.h"
 
-#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
-
 static const struct fmt_field cluster_fields[] = {
 	{ "VM-to-VM", "vm_bps", FMT_RATE },
 	{ "across hosts", "cross_bps", FMT_RATE },
@@ -36,16 +34,16 @@ fmt_traffic(FILE *out, json_t *traffic)
 
 	if (!json_is_object(traffic))
 		return -1;
-	fmt_pairs(out, cluster_fields, NITEMS(cluster_fields),
+	fmt_pairs(out, cluster_fields, FMT_NITEMS(cluster_fields),
 	    json_object_get(traffic, "cluster"), 0);
 	pairs = json_object_get(traffic, "pairs");
 	fputc('\n', out);
 	if (json_is_array(pairs) && json_array_size(pairs) > 0)
-		fmt_table(out, pair_cols, NITEMS(pair_cols), pairs);
+		fmt_table(out, pair_cols, FMT_NITEMS(pair_cols), pairs);
 	else
 		fputs("no VM-to-VM traffic reported\n", out);
 	fputc('\n', out);
-	fmt_table(out, host_cols, NITEMS(host_cols),
+	fmt_table(out, host_cols, FMT_NITEMS(host_cols),
 	    json_object_get(traffic, "hosts"));
 	return 0;
 }

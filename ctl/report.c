@@ -16,6 +16,7 @@
 #include "capacity.h"
 #include "capout.h"
 #include "capspec.h"
+#include "ctl_api.h"
 #include "fmt.h"
 #include "log.h"
 #include "policy.h"
@@ -549,22 +550,13 @@ report_url(const struct report *r, CURL *c, struct report_buf *u)
 static void
 report_http_error(const char *url, long status, const struct report_buf *b)
 {
-	json_error_t	 jerr;
-	json_t		*j = NULL;
-	const char	*msg = NULL;
-	char		 text[512];
+	char	 text[512];
 
-	if (b->data != NULL)
-		j = json_loadb(b->data, b->len, 0, &jerr);
-	if (json_is_object(j))
-		msg = json_string_value(json_object_get(j, "error"));
-	if (msg != NULL) {
-		fmt_sanitize(text, sizeof(text), msg);
+	if (ctl_error_text(b->data, b->len, text, sizeof(text)) != NULL)
 		log_warnx("%s (HTTP %ld from %s)", text, status, url);
-	} else
+	else
 		log_warnx("HTTP %ld from %s: is --api or BALLAST_API pointing "
 		    "at ballast-balancerd?", status, url);
-	json_decref(j);
 }
 
 /* GETs the URL into b; the HTTP status, or -1 after saying why. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Unit tests of ctl/fmt.c: the JSON to text formatting of ballastctl,
+ * Unit tests of ctl/fmt*.c: the JSON to text formatting of ballastctl,
  * checked character for character on canned API answers.  Local times
  * are those of TZ=CET-1 (UTC+1, no DST), set in main().
  */
