@@ -8,6 +8,7 @@
 
 #include "conf.h"
 #include "conf_file.h"
+#include "privdrop.h"
 #include "conf_lex.h"
 #include "log.h"
 #include "rrdbatch.h"
@@ -349,8 +350,9 @@ conf_ident(struct conf_parser *ps, const char *what, char *buf, size_t len)
 
 	if ((rc = conf_arg(ps, what, buf, len)) < 0)
 		return rc;
-	if (buf[0] == '\0' || buf[0] == '-')
-		return conf_error(ps, "%s is empty or starts with '-'", what);
+	if (!privdrop_name_ok(buf))
+		return conf_error(ps, "%s must be 1 to 32 letters, digits, "
+		    "'.', '_' or '-', not starting with '-'", what);
 	return 0;
 }
 

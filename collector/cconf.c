@@ -12,6 +12,7 @@
 #include "conf_file.h"
 #include "conf_lex.h"
 #include "log.h"
+#include "privdrop.h"
 #include "util.h"
 #include "zcurve.h"
 #include "wire.h"
@@ -178,6 +179,20 @@ cc_host_name(struct cconf_parser *ps)
 	if (wire_check_name(ps->c.host_name, WIRE_MAX_HOST_NAME, 0) < 0)
 		return cconf_error(ps, "a host name is 1 to %d of [A-Za-z0-9._-], "
 		    "not \"%s\"", WIRE_MAX_HOST_NAME, ps->c.host_name);
+	return 0;
+}
+
+/* user NAME, group NAME: who the collector runs as when started as root. */
+static int
+cc_ident(struct cconf_parser *ps, const char *what, char *buf, size_t len)
+{
+	int	 rc;
+
+	if ((rc = cconf_arg(ps, what, buf, len)) < 0)
+		return rc;
+	if (!privdrop_name_ok(buf))
+		return cconf_error(ps, "%s must be 1 to 32 letters, digits, "
+		    "'.', '_' or '-', not starting with '-'", what);
 	return 0;
 }
 
@@ -402,7 +417,7 @@ cc_statement(struct cconf_parser *ps)
 	if (strcmp(kw, "exec") == 0)
 		return cconf_arg(ps, "a command template", c->exec, sizeof(c->exec));
 	if (strcmp(kw, "group") == 0)
-		return cconf_arg(ps, "a group name", c->group, sizeof(c->group));
+		return cc_ident(ps, "a group name", c->group, sizeof(c->group));
 	if (strcmp(kw, "host-name") == 0)
 		return cc_host_name(ps);
 	if (strcmp(kw, "host-uuid") == 0)
@@ -431,7 +446,7 @@ cc_statement(struct cconf_parser *ps)
 		return cc_duration(ps, "stats-timeout", 10, 600000,
 		    &c->stats_timeout_ms);
 	if (strcmp(kw, "user") == 0)
-		return cconf_arg(ps, "a user name", c->user, sizeof(c->user));
+		return cc_ident(ps, "a user name", c->user, sizeof(c->user));
 	return cconf_error(ps, "unknown keyword \"%s\" (see ballast-collectord(8))",
 	    kw);
 }

@@ -66,6 +66,10 @@ conf_lex_string(struct conf_lex *lx)
 			return conf_lex_fail(lx, "unterminated string");
 		if (c == '"')
 			break;
+		/* a printed configuration must read back as it was */
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return conf_lex_fail(lx, "a control character in a "
+			    "string");
 		if (c == '\\') {
 			c = conf_lex_getc(lx);
 			if (c != '"' && c != '\\')

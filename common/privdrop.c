@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -152,4 +153,18 @@ privdrop(const struct privdrop *p, char *err, size_t errlen)
 		return -EPERM;
 	}
 	return 0;
+}
+
+int
+privdrop_name_ok(const char *name)
+{
+	size_t	 i;
+
+	if (name[0] == '\0' || name[0] == '-')
+		return 0;
+	for (i = 0; name[i] != '\0'; i++)
+		if (i == 32 || (!isalnum((unsigned char)name[i]) &&
+		    strchr("._-", name[i]) == NULL))
+			return 0;
+	return 1;
 }

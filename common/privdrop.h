@@ -41,6 +41,12 @@ int	privdrop_chown_tree(const char *path, uid_t uid, gid_t gid, char *err,
 	    size_t errlen);
 
 /*
+ * 1 when name is a portable user or group name: 1 to 32 letters, digits,
+ * '.', '_' or '-', not starting with '-'; else 0.
+ */
+int	privdrop_name_ok(const char *name);
+
+/*
  * Becomes the user.  Returns 1 and changes nothing when not running as
  * root; 0 once dropped (checked: root cannot be regained); -errno with
  * the reason in err, the process then in an unknown state (exit).

@@ -241,6 +241,13 @@ test_print_round_trip(void **state)
 	/* by default the collector stays the user it was started as */
 	parse_ok("", &a);
 	assert_string_equal(a.user, "");
+	parse_bad("user \"ballast collector\"\n", "c.conf:1:6: a user name "
+	    "must be 1 to 32 letters, digits, '.', '_' or '-', not starting "
+	    "with '-'");
+	parse_bad("group \"\"\n", "c.conf:1:7: a group name must be 1 to 32 "
+	    "letters, digits, '.', '_' or '-', not starting with '-'");
+	parse_bad("connect \"qemu:///sys\x7ftem\"\n",
+	    "c.conf:1:9: a control character in a string");
 }
 
 /* The pcap statements: options, map entries, errors, print back. */

@@ -223,6 +223,15 @@ test_errors_exact(void **state)
 	check_bad("stale-after 3\n", 1, 14,
 	    "expected \"intervals\", found end of line");
 	check_bad("state-dir \"/var/lib\n", 1, 11, "unterminated string");
+	/* found by fuzz_conf: these printed as lines that did not parse */
+	check_bad("state-dir \"/var/\001lib\"\n", 1, 11,
+	    "a control character in a string");
+	check_bad("group \"a\342\261\237\005\"\n", 1, 7,
+	    "a control character in a string");
+	check_bad("group \"wheel\342\261\237\"\n", 1, 7, "a group name must be "
+	    "1 to 32 letters, digits, '.', '_' or '-', not starting with '-'");
+	check_bad("user \"-x\"\n", 1, 6, "a user name must be 1 to 32 "
+	    "letters, digits, '.', '_' or '-', not starting with '-'");
 	check_bad("log-level info extra\n", 1, 16,
 	    "expected end of line, found \"extra\"");
 	check_bad("log-level verbose\n", 1, 11,
