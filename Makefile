@@ -373,8 +373,9 @@ deb:
 	@tools/deps.sh --if-missing $(DEBDEBS)
 	rm -rf $(DEBDIR)
 	mkdir -p $(DEBDIR)/ballast
-	tar -c --exclude=./build --exclude=./build-san --exclude=./bin \
-	    --exclude=./.git --exclude=./tests/browser/node_modules . | \
+	tar -c --exclude=./build --exclude=./build-san --exclude=./build-fuzz \
+	    --exclude=./bin --exclude=./.git \
+	    --exclude=./tests/browser/node_modules . | \
 	    tar -x -C $(DEBDIR)/ballast
 	cd $(DEBDIR)/ballast && dpkg-buildpackage -us -uc -b
 	lintian --fail-on error --info $(DEBDIR)/*.deb 2>&1 | \
